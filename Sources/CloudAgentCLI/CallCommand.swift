@@ -1,0 +1,176 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Agent
+import Diagnostics
+import Dispatch
+import Foundation
+import JSONRPC
+import Synchronization
+
+/// `cloud-agent call`: one request for shell scripts, in this process or against `--socket`.
+///
+/// The result goes to stdout, progress and errors to stderr; Ctrl-C cancels the request.
+enum CallCommand {
+    struct Options {
+        var method: String
+        var params: JSONValue?
+        var socketPath: String?
+        var quiet: Bool
+        var compact: Bool
+    }
+
+    static let requestID = RequestID(1)
+
+    static func run(_ options: Options, logger: Logger) -> Int32 {
+        SignalWatcher.ignoreBrokenPipes()
+        // Validate the request exactly as a session would.
+        var request: [String: JSONValue] = ["jsonrpc": "2.0", "id": requestID.jsonValue, "method": .string(options.method)]
+        if let params = options.params { request["params"] = params }
+        if case .invalid(_, let error) = IncomingMessage(.object(request)) {
+            return finish(.error(id: requestID, error: error), options: options)
+        }
+        if let socketPath = options.socketPath {
+            return runAgainstSocket(path: socketPath, request: .object(request), options: options)
+        }
+        return runInProcess(options, logger: logger)
+    }
+
+    private static func runInProcess(_ options: Options, logger: Logger) -> Int32 {
+        let methods = AgentMethods.makeTable()
+        let progress = ProgressReporter(token: requestID.jsonValue) { _, event in
+            if !options.quiet { printProgress(event.jsonValue) }
+        }
+        let context = RequestContext(id: requestID, method: options.method, progress: progress, logger: logger)
+        let response = Mutex<OutgoingMessage?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let interrupted = Mutex(false)
+        let method = options.method
+        let params = options.params
+        let task = Task {
+            let message: OutgoingMessage
+            if methods.contains(method) {
+                message = await methods.respond(id: requestID, method: method, params: params, context: context)
+            } else {
+                message = .error(id: requestID, error: .methodNotFound(method))
+            }
+            response.withLock { $0 = message }
+            done.signal()
+        }
+        let signals = SignalWatcher { _ in
+            let second = interrupted.withLock { state -> Bool in
+                defer { state = true }
+                return state
+            }
+            if second { exit(130) }
+            task.cancel()
+        }
+        done.wait()
+        withExtendedLifetime(signals) {}
+        let status = finish(response.withLock { $0! }, options: options)
+        return interrupted.withLock { $0 } && status != 0 ? 130 : status
+    }
+
+    private static func runAgainstSocket(path: String, request: JSONValue, options: Options) -> Int32 {
+        let fd: Int32
+        do {
+            fd = try UnixSocket.connect(path: path)
+        } catch {
+            writeStderr("cloud-agent: \(error) (is 'cloud-agent serve --socket' running?)\n")
+            return 1
+        }
+        defer { close(fd) }
+        guard writeLine(JSONSerializer.bytes(request), to: fd) else {
+            writeStderr("cloud-agent: cannot send the request to \(path)\n")
+            return 1
+        }
+        let interrupted = Mutex(false)
+        let cancel = JSONSerializer.bytes(["jsonrpc": "2.0", "method": "$/cancelRequest", "params": ["id": requestID.jsonValue]])
+        let signals = SignalWatcher { _ in
+            let second = interrupted.withLock { state -> Bool in
+                defer { state = true }
+                return state
+            }
+            if second { exit(130) }
+            _ = writeLine(cancel, to: fd)
+        }
+        defer { withExtendedLifetime(signals) {} }
+        var framer = LineFramer(maxLineBytes: Int.max / 2)
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 {
+                writeStderr("cloud-agent: the agent closed the connection before answering\n")
+                return 1
+            }
+            let frames = buffer.withUnsafeBytes { framer.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+            for case .line(let line) in frames {
+                guard let message = try? JSONParser.parse(line) else { continue }
+                if message["method"] == "$/progress", let value = message["params"]?["value"] {
+                    if !options.quiet { printProgress(value) }
+                    continue
+                }
+                guard message["id"] == requestID.jsonValue else { continue }
+                let outgoing: OutgoingMessage
+                if let error = message["error"] {
+                    outgoing = .error(id: requestID, error: RPCError(
+                        code: ErrorCode(error["code"]?.numberValue?.intValue ?? ErrorCode.internalError.rawValue),
+                        message: error["message"]?.stringValue ?? "unknown error", data: error["data"]))
+                } else {
+                    outgoing = .result(id: requestID, result: message["result"] ?? .null)
+                }
+                let status = finish(outgoing, options: options)
+                return interrupted.withLock { $0 } && status != 0 ? 130 : status
+            }
+        }
+    }
+
+    /// Prints the result to stdout (status 0) or the error object to stderr (status 1).
+    private static func finish(_ response: OutgoingMessage, options: Options) -> Int32 {
+        switch response {
+        case .result(_, let result):
+            let text = options.compact ? JSONSerializer.string(result) : JSONSerializer.prettyString(result)
+            writeStdout(text + "\n")
+            return 0
+        case .error(_, let error):
+            writeStderr(JSONSerializer.prettyString(["error": error.jsonValue]) + "\n")
+            return 1
+        case .notification:
+            return 1
+        }
+    }
+
+    private static func printProgress(_ value: JSONValue) {
+        let kind = value["kind"]?.stringValue ?? "report"
+        let message = value["message"]?.stringValue ?? ""
+        let percentage = value["percentage"]?.numberValue?.intValue.map { " \($0)%" } ?? ""
+        writeStderr("progress [\(kind)\(percentage)] \(message)\n")
+    }
+
+    private static func writeLine(_ bytes: [UInt8], to fd: Int32) -> Bool {
+        var line = bytes
+        line.append(UInt8(ascii: "\n"))
+        return writeAll(line, to: fd)
+    }
+}
+
+/// Writes all of `bytes` to `fd`, retrying short writes; false on failure.
+@discardableResult
+func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
+    bytes.withUnsafeBytes { buffer in
+        var offset = 0
+        while offset < buffer.count {
+            let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += written
+        }
+        return true
+    }
+}
+
+func writeStdout(_ text: String) { writeAll(Array(text.utf8), to: 1) }
+func writeStderr(_ text: String) { writeAll(Array(text.utf8), to: 2) }

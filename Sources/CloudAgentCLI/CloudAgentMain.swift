@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Agent
+import Diagnostics
+import Foundation
+import JSONRPC
+
+/// The `cloud-agent` executable: parses the command line and hands off to a command.
+@main
+enum CloudAgentMain {
+    static let optionSpecs: [ParsedArguments.OptionSpec] = [
+        .init(name: "-h", value: .none), .init(name: "--help", value: .none),
+        .init(name: "-V", value: .none), .init(name: "--version", value: .none),
+        .init(name: "--log-level", value: .required),
+        .init(name: "--socket", value: .optional),
+        .init(name: "--max-message-bytes", value: .required),
+        .init(name: "--quiet", value: .none), .init(name: "--compact", value: .none),
+    ]
+
+    static func main() {
+        exit(run(Array(CommandLine.arguments.dropFirst())))
+    }
+
+    static func run(_ arguments: [String]) -> Int32 {
+        do {
+            return try dispatch(arguments)
+        } catch {
+            writeStderr("cloud-agent: \(error)\nTry 'cloud-agent --help'.\n")
+            return 2
+        }
+    }
+
+    private static func dispatch(_ arguments: [String]) throws(ParsedArguments.UsageError) -> Int32 {
+        let parsed = try ParsedArguments(arguments, specs: optionSpecs)
+        if !parsed.flags.isDisjoint(with: ["-h", "--help"]) || parsed.operands.first == "help" {
+            writeStdout(Usage.text + "\n")
+            return 0
+        }
+        if !parsed.flags.isDisjoint(with: ["-V", "--version"]) || parsed.operands.first == "version" {
+            writeStdout("\(AgentInfo.name) \(AgentInfo.version) (protocol \(AgentInfo.protocolVersion))\n")
+            return 0
+        }
+        let logger = Logger(label: "cloud-agent")
+        let levelName = parsed.options["--log-level"] ?? ProcessInfo.processInfo.environment["CLOUD_AGENT_LOG"]
+        if let levelName {
+            guard let level = LogLevel(name: levelName) else {
+                throw .init(message: "unknown log level '\(levelName)' (use trace, debug, info, warning, error or off)")
+            }
+            LogSink.standardError.level = level
+        }
+        let socketPath: String? = parsed.options["--socket"]
+            ?? (parsed.flags.contains("--socket") ? UnixSocketServer.defaultPath() : nil)
+        guard let command = parsed.operands.first else {
+            throw .init(message: "missing command (serve or call)")
+        }
+        let operands = Array(parsed.operands.dropFirst())
+        switch command {
+        case "serve":
+            guard operands.isEmpty else { throw .init(message: "serve takes no operands, got '\(operands[0])'") }
+            var options = SessionOptions()
+            if let limit = try parsed.integer("--max-message-bytes", in: 64...(1 << 30)) {
+                options.maxMessageBytes = limit
+            }
+            return ServeCommand.run(socketPath: socketPath, options: options, logger: logger)
+        case "call":
+            guard let method = operands.first else { throw .init(message: "call needs a METHOD") }
+            guard operands.count <= 2 else { throw .init(message: "call takes METHOD and at most one PARAMS_JSON") }
+            var params: JSONValue?
+            if operands.count == 2 {
+                let text = operands[1] == "-" ? readStandardInput() : Array(operands[1].utf8)
+                do {
+                    params = try JSONParser.parse(text)
+                } catch {
+                    throw .init(message: "PARAMS_JSON is not valid JSON: \(error)")
+                }
+            }
+            return CallCommand.run(.init(method: method, params: params, socketPath: socketPath,
+                                         quiet: parsed.flags.contains("--quiet"),
+                                         compact: parsed.flags.contains("--compact")), logger: logger)
+        default:
+            throw .init(message: "unknown command '\(command)' (use serve or call)")
+        }
+    }
+
+    private static func readStandardInput() -> [UInt8] {
+        FileHandle.standardInput.readDataToEndOfFile().map { $0 }
+    }
+}

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import Synchronization
+
+/// Where log lines go: standard error, one whole line per `write(2)`, never stdout.
+///
+/// One process-wide sink holds the threshold so every `Logger` agrees on it.
+/// - Important: lines are written with a single `write(2)` under a lock, so concurrent
+///   loggers never interleave within a line.
+public final class LogSink: Sendable {
+    /// The process-wide sink used by loggers that are not given one.
+    public static let standardError = LogSink(fileDescriptor: 2)
+
+    private let fileDescriptor: Int32
+    private let state: Mutex<LogLevel>
+
+    /// Creates a sink writing to `fileDescriptor` at `level`.
+    public init(fileDescriptor: Int32, level: LogLevel = .info) {
+        self.fileDescriptor = fileDescriptor
+        self.state = Mutex(level)
+    }
+
+    /// The lowest level that is printed.
+    public var level: LogLevel {
+        get { state.withLock { $0 } }
+        set { state.withLock { $0 = newValue } }
+    }
+
+    /// Writes one formatted line if `level` passes the threshold.
+    func emit(_ level: LogLevel, label: String, message: String) {
+        let line = "\(Self.timestamp()) \(level) [\(label)] \(message)\n"
+        var bytes = Array(line.utf8)
+        state.withLock { threshold in
+            guard level >= threshold, threshold != .off else { return }
+            bytes.withUnsafeMutableBytes { buffer in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Glibc.write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        return
+                    }
+                    offset += written
+                }
+            }
+        }
+    }
+
+    private static func timestamp() -> String {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        let millis = Int(now.tv_nsec / 1_000_000)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
+    }
+}

@@ -1,0 +1,74 @@
+/// Decodes named params into a method's `Params` type and explains failures param by param.
+enum ParamsDecoder {
+    static func decode<Params: Decodable>(_ type: Params.Type, from params: JSONValue?) throws -> Params {
+        let object: JSONValue
+        switch params {
+        case nil: object = .object([:])
+        case .object?: object = params!
+        case .array(let elements)? where elements.isEmpty: object = .object([:])
+        case let other?:
+            throw RPCError.invalidParams(param: nil, reason: "params must be an object of named params, not \(other.typeDescription)")
+        }
+        do {
+            return try object.decode(as: Params.self)
+        } catch let error as DecodingError {
+            throw explain(error, params: object)
+        }
+    }
+
+    /// Turns a `DecodingError` into -32602 naming the param (dotted path) and the problem.
+    static func explain(_ error: DecodingError, params: JSONValue) -> RPCError {
+        switch error {
+        case .keyNotFound(let key, let context):
+            return .invalidParams(param: path(context.codingPath + [key]), reason: "is required")
+        case .typeMismatch(let type, let context):
+            let found = value(at: context.codingPath, in: params)?.typeDescription ?? "something else"
+            return .invalidParams(param: path(context.codingPath), reason: "must be \(describe(type)), not \(found)")
+        case .valueNotFound(let type, let context):
+            return .invalidParams(param: path(context.codingPath), reason: "must be \(describe(type)), not null")
+        case .dataCorrupted(let context):
+            return .invalidParams(param: path(context.codingPath), reason: context.debugDescription)
+        @unknown default:
+            return .invalidParams(param: nil, reason: String(describing: error))
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String? {
+        guard !keys.isEmpty else { return nil }
+        var text = ""
+        for key in keys {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return text
+    }
+
+    private static func value(at keys: [any CodingKey], in root: JSONValue) -> JSONValue? {
+        var current: JSONValue? = root
+        for key in keys {
+            if let index = key.intValue, let elements = current?.arrayValue {
+                current = elements.indices.contains(index) ? elements[index] : nil
+            } else {
+                current = current?[key.stringValue]
+            }
+        }
+        return current
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        let name = String(describing: type)
+        switch name {
+        case "String": return "a string"
+        case "Bool": return "a boolean"
+        case "Int", "Int8", "Int16", "Int32", "Int64", "UInt", "UInt8", "UInt16", "UInt32", "UInt64": return "an integer"
+        case "Double", "Float", "Decimal": return "a number"
+        default:
+            if name.hasPrefix("Array<") { return "an array" }
+            if name.hasPrefix("Dictionary<") { return "an object" }
+            return "an object"
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import Diagnostics
+
+/// What a handler knows about the request it serves, besides its params.
+///
+/// Cancellation is the Swift task's: a cancelled request's handler sees `Task.isCancelled`
+/// and `CancellationError` from `Task.sleep` and friends.
+public struct RequestContext: Sendable {
+    /// The request's id (nil for a request sent with `"id": null`).
+    public let id: RequestID?
+    /// The method name as sent.
+    public let method: String
+    /// Sends `$/progress` notifications for this request.
+    public let progress: ProgressReporter
+    /// A logger labelled with the session and request.
+    public let logger: Logger
+
+    public init(id: RequestID?, method: String, progress: ProgressReporter, logger: Logger) {
+        self.id = id
+        self.method = method
+        self.progress = progress
+        self.logger = logger
+    }
+}
