@@ -11,9 +11,9 @@ let package = Package(
         .target(name: "JSONRPC", dependencies: ["Diagnostics"]),
         .target(name: "Agent", dependencies: ["JSONRPC", "Diagnostics"]),
         .executableTarget(name: "CloudAgentCLI", dependencies: ["Agent", "JSONRPC", "Diagnostics"]),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC"]),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "JSONRPC"]),
+        .target(name: "TestSupport", dependencies: ["JSONRPC"], path: "Tests/TestSupport"),
+        .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "TestSupport"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "JSONRPC", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "JSONRPC"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,152 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import JSONRPC
+import Synchronization
+
+/// A test's end of a line-delimited JSON-RPC conversation over file descriptors: writes raw
+/// bytes or JSON, and reads lines (as bytes or parsed) with timeouts.
+///
+/// Messages that a `response(id:)` or `notification(…)` wait skips over are kept, so tests can
+/// wait for specific messages in any order.
+public final class LineConnection: Sendable {
+    public let inbox = LineInbox()
+    private let writeFD: Int32
+    private let readFD: Int32
+    private let held = Mutex<[JSONValue]>([])
+    public static let defaultTimeout = 20.0
+
+    /// Starts reading `readFD` on a thread; `writeFD` may be the same descriptor (a socket).
+    public init(readFD: Int32, writeFD: Int32) {
+        // A peer that closes early must fail our writes, not kill the test process.
+        signal(SIGPIPE, SIG_IGN)
+        self.readFD = readFD
+        self.writeFD = writeFD
+        let inbox = self.inbox
+        let thread = Thread {
+            var framer = LineFramer(maxLineBytes: 1 << 30)
+            var buffer = [UInt8](repeating: 0, count: 64 << 10)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(readFD, $0.baseAddress, $0.count) }
+                if count < 0, errno == EINTR { continue }
+                if count <= 0 { break }
+                let frames = buffer.withUnsafeBytes { framer.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                for case .line(let line) in frames { inbox.deliver(line) }
+            }
+            inbox.close()
+        }
+        thread.start()
+    }
+
+    /// Connects to a Unix socket at `path`.
+    public static func connect(socketPath: String) throws -> LineConnection {
+        let fd = try UnixSocket.connect(path: socketPath)
+        return LineConnection(readFD: fd, writeFD: fd)
+    }
+
+    /// Writes raw bytes exactly as given; false if the peer is gone.
+    @discardableResult
+    public func sendRaw(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(writeFD, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
+    }
+
+    /// Writes `text` followed by a newline.
+    @discardableResult
+    public func send(_ text: String) -> Bool { sendRaw(Array((text + "\n").utf8)) }
+
+    /// Writes a request line.
+    @discardableResult
+    public func request(_ id: Int, _ method: String, _ params: JSONValue? = nil) -> Bool {
+        var message: [String: JSONValue] = ["jsonrpc": "2.0", "id": .int(id), "method": .string(method)]
+        if let params { message["params"] = params }
+        return send(JSONSerializer.string(.object(message)))
+    }
+
+    /// Writes a notification line.
+    @discardableResult
+    public func notify(_ method: String, _ params: JSONValue? = nil) -> Bool {
+        var message: [String: JSONValue] = ["jsonrpc": "2.0", "method": .string(method)]
+        if let params { message["params"] = params }
+        return send(JSONSerializer.string(.object(message)))
+    }
+
+    /// The next line, parsed (held messages first).
+    public func next(timeout: Double = defaultTimeout) async throws -> JSONValue {
+        if let first = held.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { return first }
+        return try JSONParser.parse(try await inbox.next(timeout: timeout))
+    }
+
+    /// The next raw line, ignoring held messages.
+    public func nextRaw(timeout: Double = defaultTimeout) async throws -> [UInt8] {
+        try await inbox.next(timeout: timeout)
+    }
+
+    /// Waits for the first message matching `predicate`, holding the others for later.
+    public func first(timeout: Double = defaultTimeout, where predicate: (JSONValue) -> Bool) async throws -> JSONValue {
+        if let match = held.withLock({ held -> JSONValue? in
+            guard let index = held.firstIndex(where: predicate) else { return nil }
+            return held.remove(at: index)
+        }) {
+            return match
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { throw LineInbox.Failure.timedOut(seconds: timeout) }
+            let message = try JSONParser.parse(try await inbox.next(timeout: remaining))
+            if predicate(message) { return message }
+            held.withLock { $0.append(message) }
+        }
+    }
+
+    /// Waits for the response to `id`.
+    public func response(_ id: JSONValue, timeout: Double = defaultTimeout) async throws -> JSONValue {
+        try await first(timeout: timeout) { $0["id"] == id && $0["method"] == nil }
+    }
+
+    /// Waits for the response to integer `id`.
+    public func response(_ id: Int, timeout: Double = defaultTimeout) async throws -> JSONValue {
+        try await response(.int(id), timeout: timeout)
+    }
+
+    /// Sends a `ping` and waits for its answer; used to prove the peer still serves.
+    public func ping(id: Int, timeout: Double = defaultTimeout) async throws -> JSONValue {
+        request(id, "ping")
+        return try await response(id, timeout: timeout)
+    }
+
+    /// Messages received but not yet consumed by a wait.
+    public var heldMessages: [JSONValue] { held.withLock { $0 } }
+
+    /// Closes the write side (the peer sees EOF); for sockets, a half-close.
+    public func closeWrite() {
+        if readFD == writeFD {
+            shutdown(writeFD, Int32(SHUT_WR))
+        } else {
+            Glibc.close(writeFD)
+        }
+    }
+
+    /// Closes everything.
+    public func close() {
+        if readFD == writeFD {
+            shutdown(readFD, Int32(SHUT_RDWR))
+            Glibc.close(readFD)
+        } else {
+            Glibc.close(writeFD)
+            Glibc.close(readFD)
+        }
+    }
+}
