@@ -16,6 +16,7 @@ public final class AgentProcess: Sendable {
     public let connection: LineConnection
     private let stderrData = Mutex(Data())
     private let stderrDone = DispatchSemaphore(value: 0)
+    private let stderrArrived = DispatchSemaphore(value: 0)
 
     /// The binary under test: `$CLOUD_AGENT_BIN`, else `cloud-agent` next to the test bundle.
     public static var binaryPath: String {
@@ -61,7 +62,9 @@ public final class AgentProcess: Sendable {
                 if count < 0, errno == EINTR { continue }
                 if count <= 0 { break }
                 stderrData.withLock { $0.append(contentsOf: buffer[0..<count]) }
+                stderrArrived.signal()
             }
+            stderrArrived.signal()
             stderrDone.signal()
         }
         thread.start()
@@ -73,6 +76,26 @@ public final class AgentProcess: Sendable {
 
     /// Everything the agent has written to stderr so far.
     public var stderr: String { stderrData.withLock { String(decoding: $0, as: UTF8.self) } }
+
+    /// Waits until the agent's stderr contains `text` (a log line it prints on an event).
+    public func waitForLog(_ text: String, timeout: Double = 20) async throws {
+        let deadline = DispatchTime.now() + timeout
+        let found: Bool = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { [self] in
+                while true {
+                    if stderr.contains(text) { return continuation.resume(returning: true) }
+                    if !process.isRunning && stderrDone.wait(timeout: .now()) == .success {
+                        stderrDone.signal()
+                        return continuation.resume(returning: stderr.contains(text))
+                    }
+                    if stderrArrived.wait(timeout: deadline) == .timedOut {
+                        return continuation.resume(returning: stderr.contains(text))
+                    }
+                }
+            }
+        }
+        if !found { throw LineInbox.Failure.timedOut(seconds: timeout) }
+    }
 
     /// Sends a signal to the agent.
     public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
@@ -92,7 +115,7 @@ public final class AgentProcess: Sendable {
             throw LineInbox.Failure.timedOut(seconds: timeout)
         }
         process.waitUntilExit()
-        _ = stderrDone.wait(timeout: .now() + 5)
+        if stderrDone.wait(timeout: .now() + 5) == .success { stderrDone.signal() }
         return process.terminationStatus
     }
 

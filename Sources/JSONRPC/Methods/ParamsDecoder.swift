@@ -9,6 +9,9 @@ enum ParamsDecoder {
         case let other?:
             throw RPCError.invalidParams(param: nil, reason: "params must be an object of named params, not \(other.typeDescription)")
         }
+        if let path = firstOutOfRangeNumber(in: object, path: "") {
+            throw RPCError.invalidParams(param: path, reason: "is a number out of range")
+        }
         do {
             return try object.decode(as: Params.self)
         } catch let error as DecodingError {
@@ -31,6 +34,25 @@ enum ParamsDecoder {
         @unknown default:
             return .invalidParams(param: nil, reason: String(describing: error))
         }
+    }
+
+    /// The dotted path of the first number that does not fit a `Double` (Codable cannot decode it).
+    private static func firstOutOfRangeNumber(in value: JSONValue, path: String) -> String? {
+        switch value {
+        case .number(let number):
+            return number.doubleValue == nil ? path : nil
+        case .array(let elements):
+            for (index, element) in elements.enumerated() {
+                if let found = firstOutOfRangeNumber(in: element, path: "\(path)[\(index)]") { return found }
+            }
+        case .object(let members):
+            for key in members.keys.sorted() {
+                if let found = firstOutOfRangeNumber(in: members[key]!, path: path.isEmpty ? key : "\(path).\(key)") { return found }
+            }
+        default:
+            break
+        }
+        return nil
     }
 
     private static func path(_ keys: [any CodingKey]) -> String? {

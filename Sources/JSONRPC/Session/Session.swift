@@ -100,7 +100,8 @@ public final class Session: Sendable {
     private func finish(_ reason: SessionEnd) {
         logger.debug("ending: \(reason)")
         if ownsDescriptors { _ = Glibc.shutdown(input, Int32(SHUT_RD)) }
-        let drained = cancelAllAndWait(timeout: options.drainTimeoutSeconds)
+        let (cancelled, drained) = cancelAllAndWait(timeout: options.drainTimeoutSeconds)
+        if cancelled > 0 { logger.info("cancelled \(cancelled) in-flight request(s)") }
         if !drained { logger.warning("in-flight requests did not finish within \(options.drainTimeoutSeconds) s of cancellation") }
         writer.finish()
         if ownsDescriptors {
@@ -112,7 +113,7 @@ public final class Session: Sendable {
     }
 
     /// Cancels every in-flight request and waits until all have answered (or the timeout passes).
-    private func cancelAllAndWait(timeout: Double) -> Bool {
+    private func cancelAllAndWait(timeout: Double) -> (cancelled: Int, drained: Bool) {
         let (tasks, waiter) = state.withLock { state -> ([Task<Void, Never>], DispatchSemaphore?) in
             if state.tasks.isEmpty { return ([], nil) }
             let waiter = DispatchSemaphore(value: 0)
@@ -120,8 +121,8 @@ public final class Session: Sendable {
             return (Array(state.tasks.values), waiter)
         }
         for task in tasks { task.cancel() }
-        guard let waiter else { return true }
-        return waiter.wait(timeout: .now() + timeout) == .success
+        guard let waiter else { return (0, true) }
+        return (tasks.count, waiter.wait(timeout: .now() + timeout) == .success)
     }
 
     // MARK: Reading
