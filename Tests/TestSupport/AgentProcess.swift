@@ -121,9 +121,10 @@ public final class AgentProcess: Sendable {
 
     /// Runs `cloud-agent ARGS` to completion, feeding `input`; returns status, stdout and stderr.
     public static func run(_ arguments: [String], input: String = "", environment: [String: String] = [:],
-                           prefix: [String] = [], timeout: Double = 30) async throws -> (status: Int32, stdout: String, stderr: String) {
+                           prefix: [String] = [], executableOverride: String? = nil,
+                           timeout: Double = 30) async throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
-        let executable = binaryPath
+        let executable = executableOverride ?? binaryPath
         if prefix.isEmpty {
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = arguments

@@ -18,12 +18,14 @@ public final class LineConnection: Sendable {
     public static let defaultTimeout = 20.0
 
     /// Starts reading `readFD` on a thread; `writeFD` may be the same descriptor (a socket).
-    public init(readFD: Int32, writeFD: Int32) {
+    /// - Parameter reading: false to never read (a peer that stalls); lines then pile up unread.
+    public init(readFD: Int32, writeFD: Int32, reading: Bool = true) {
         // A peer that closes early must fail our writes, not kill the test process.
         signal(SIGPIPE, SIG_IGN)
         self.readFD = readFD
         self.writeFD = writeFD
         let inbox = self.inbox
+        guard reading else { return }
         let thread = Thread {
             var framer = LineFramer(maxLineBytes: 1 << 30)
             var buffer = [UInt8](repeating: 0, count: 64 << 10)
@@ -40,9 +42,9 @@ public final class LineConnection: Sendable {
     }
 
     /// Connects to a Unix socket at `path`.
-    public static func connect(socketPath: String) throws -> LineConnection {
+    public static func connect(socketPath: String, reading: Bool = true) throws -> LineConnection {
         let fd = try UnixSocket.connect(path: socketPath)
-        return LineConnection(readFD: fd, writeFD: fd)
+        return LineConnection(readFD: fd, writeFD: fd, reading: reading)
     }
 
     /// Writes raw bytes exactly as given; false if the peer is gone.

@@ -236,7 +236,7 @@ public final class Session: Sendable {
                 return
             }
             // A known method sent as a notification runs, but its outcome is not sent.
-            startTask(id: nil, method: method, params: params) { _ in }
+            startTask(id: nil, isNotification: true, method: method, params: params) { _ in }
         }
     }
 
@@ -268,14 +268,15 @@ public final class Session: Sendable {
             reply(.error(id: id, error: .shuttingDown))
             return
         }
-        startTask(id: id, method: method, params: params, reply: reply)
+        startTask(id: id, isNotification: false, method: method, params: params, reply: reply)
     }
 
-    private func startTask(id: RequestID?, method: String, params: JSONValue?,
+    private func startTask(id: RequestID?, isNotification: Bool, method: String, params: JSONValue?,
                            reply: @escaping @Sendable (OutgoingMessage) -> Void) {
         slots.wait()
         let writer = self.writer
-        let token = id == nil ? nil : ProgressReporter.token(params: params, id: id)
+        // Notifications have no one waiting on them, so they report no progress.
+        let token = isNotification ? nil : ProgressReporter.token(params: params, id: id)
         let progress = token == nil ? ProgressReporter.disabled : ProgressReporter(token: token) { token, event in
             writer.send(.notification(method: "$/progress", params: ["token": token, "value": event.jsonValue]))
         }
