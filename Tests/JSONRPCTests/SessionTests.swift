@@ -85,6 +85,21 @@ final class EndBox: Sendable {
         #expect(seen.last?["result"] == "slept")
     }
 
+    @Test func nullIDRequestsReportProgressOnlyUnderAnExplicitToken() async throws {
+        let harness = SessionHarness()
+        harness.client.send(#"{"jsonrpc":"2.0","id":null,"method":"slow","params":{"seconds":0}}"#)
+        let first = try await harness.client.next()
+        #expect(first["id"] == .null)
+        #expect(first["result"] == "slept")
+        harness.client.send(#"{"jsonrpc":"2.0","id":null,"method":"slow","params":{"seconds":0,"progressToken":"p"}}"#)
+        let progress = try await harness.client.next()
+        #expect(progress["params"]?["token"] == "p")
+        harness.client.send(#"{"jsonrpc":"2.0","method":"slow","params":{"seconds":0,"progressToken":"n"}}"#)
+        _ = try await harness.client.response(.null)
+        #expect(try await harness.client.ping(id: 1)["result"] == .object([:]))
+        #expect(harness.client.heldMessages.allSatisfy { $0["params"]?["token"] == "p" }, "notifications report no progress")
+    }
+
     @Test func batchesAreAnsweredAsOneArrayWithoutNotifications() async throws {
         let harness = SessionHarness()
         harness.client.send(#"[{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","method":"ping"},{"jsonrpc":"2.0","id":"b","method":"nope"},5]"#)

@@ -282,8 +282,11 @@ public final class Session: Sendable {
         }
         let context = RequestContext(id: id, method: method, progress: progress,
                                      logger: logger.child("request \(id?.description ?? "-")"))
-        let duplicate = state.withLock { state -> Bool in
-            if let id, state.serialsByID[id] != nil { return true }
+        enum Admission { case started, duplicate, sessionEnded }
+        let admission = state.withLock { state -> Admission in
+            // Work admitted after the end began would escape the cancellation sweep.
+            if state.ended { return .sessionEnded }
+            if let id, state.serialsByID[id] != nil { return .duplicate }
             let serial = state.nextSerial
             state.nextSerial += 1
             let methods = self.methods
@@ -297,12 +300,18 @@ public final class Session: Sendable {
                 requestFinished(serial: serial)
             }
             if let id { state.serialsByID[id] = serial }
-            return false
+            return .started
         }
-        if duplicate {
+        switch admission {
+        case .started:
+            break
+        case .duplicate:
             slots.signal()
             reply(.error(id: id, error: .invalidRequest(
                 "id \(id!) is already in use by a request in flight", data: ["reason": "duplicateId"])))
+        case .sessionEnded:
+            slots.signal()
+            reply(.error(id: id, error: .requestCancelled))
         }
     }
 
