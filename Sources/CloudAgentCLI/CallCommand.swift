@@ -151,26 +151,9 @@ enum CallCommand {
     private static func writeLine(_ bytes: [UInt8], to fd: Int32) -> Bool {
         var line = bytes
         line.append(UInt8(ascii: "\n"))
-        return writeAll(line, to: fd)
+        return FileDescriptorIO.writeAll(line, to: fd)
     }
 }
 
-/// Writes all of `bytes` to `fd`, retrying short writes; false on failure.
-@discardableResult
-func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
-    bytes.withUnsafeBytes { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += written
-        }
-        return true
-    }
-}
-
-func writeStdout(_ text: String) { writeAll(Array(text.utf8), to: 1) }
-func writeStderr(_ text: String) { writeAll(Array(text.utf8), to: 2) }
+func writeStdout(_ text: String) { FileDescriptorIO.writeAll(Array(text.utf8), to: 1) }
+func writeStderr(_ text: String) { FileDescriptorIO.writeAll(Array(text.utf8), to: 2) }

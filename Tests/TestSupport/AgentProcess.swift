@@ -34,22 +34,8 @@ public final class AgentProcess: Sendable {
     /// Starts `cloud-agent` with `arguments` (default: `serve`).
     public init(_ arguments: [String] = ["serve"], environment: [String: String] = [:],
                 executable: String = AgentProcess.binaryPath, prefix: [String] = []) throws {
-        let process = Process()
-        if prefix.isEmpty {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: prefix[0])
-            process.arguments = Array(prefix.dropFirst()) + [executable] + arguments
-        }
-        var env = ProcessInfo.processInfo.environment
-        env["CLOUD_AGENT_LOG"] = env["CLOUD_AGENT_TEST_LOG"] ?? "debug"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
+        let (process, stdin, stdout, stderr) = Self.makeProcess(arguments, environment: environment, executable: executable,
+                                                               prefix: prefix, defaultLogLevel: "debug")
         try process.run()
         self.process = process
         connection = LineConnection(readFD: stdout.fileHandleForReading.fileDescriptor,
@@ -68,6 +54,24 @@ public final class AgentProcess: Sendable {
             stderrDone.signal()
         }
         thread.start()
+    }
+
+    /// A configured, not yet started process: `prefix` (e.g. a uid-changing wrapper) runs the binary.
+    private static func makeProcess(_ arguments: [String], environment: [String: String], executable: String,
+                                    prefix: [String], defaultLogLevel: String) -> (Process, Pipe, Pipe, Pipe) {
+        let process = Process()
+        let command = prefix + [executable] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        var env = ProcessInfo.processInfo.environment
+        env["CLOUD_AGENT_LOG"] = env["CLOUD_AGENT_TEST_LOG"] ?? defaultLogLevel
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        return (process, stdin, stdout, stderr)
     }
 
     deinit {
@@ -123,23 +127,9 @@ public final class AgentProcess: Sendable {
     public static func run(_ arguments: [String], input: String = "", environment: [String: String] = [:],
                            prefix: [String] = [], executableOverride: String? = nil,
                            timeout: Double = 30) async throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        let executable = executableOverride ?? binaryPath
-        if prefix.isEmpty {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: prefix[0])
-            process.arguments = Array(prefix.dropFirst()) + [executable] + arguments
-        }
-        var env = ProcessInfo.processInfo.environment
-        env["CLOUD_AGENT_LOG"] = env["CLOUD_AGENT_TEST_LOG"] ?? "info"
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
+        let (process, stdin, stdout, stderr) = makeProcess(arguments, environment: environment,
+                                                          executable: executableOverride ?? binaryPath,
+                                                          prefix: prefix, defaultLogLevel: "info")
         try process.run()
         stdin.fileHandleForWriting.write(Data(input.utf8))
         try stdin.fileHandleForWriting.close()

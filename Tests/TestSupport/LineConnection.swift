@@ -50,18 +50,7 @@ public final class LineConnection: Sendable {
     /// Writes raw bytes exactly as given; false if the peer is gone.
     @discardableResult
     public func sendRaw(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(writeFD, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += written
-            }
-            return true
-        }
+        FileDescriptorIO.writeAll(bytes, to: writeFD)
     }
 
     /// Writes `text` followed by a newline.

@@ -152,17 +152,6 @@ public final class LineWriter: Sendable {
 
     private func writeAll(_ bytes: [UInt8]) -> Bool {
         if state.withLock({ $0.broken }) { return true }
-        return bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR || errno == EAGAIN { continue }
-                    return false
-                }
-                offset += written
-            }
-            return true
-        }
+        return FileDescriptorIO.writeAll(bytes, to: fileDescriptor)
     }
 }
