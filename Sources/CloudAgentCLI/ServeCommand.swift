@@ -35,6 +35,14 @@ enum ServeCommand {
     }
 
     private static func serveSocket(path: String, methods: MethodTable, options: SessionOptions, logger: Logger) -> Int32 {
+        // Signals are watched before the socket exists, so a signal sent as soon as the socket
+        // answers is never lost.
+        let stopped = DispatchSemaphore(value: 0)
+        let signals = SignalWatcher { number in
+            logger.info("received signal \(number), shutting down")
+            stopped.signal()
+        }
+        defer { withExtendedLifetime(signals) {} }
         let server = UnixSocketServer(path: path, logger: logger.child("socket"))
         do {
             try server.listen()
@@ -43,7 +51,6 @@ enum ServeCommand {
             return 1
         }
         let registry = SessionRegistry()
-        let stopped = DispatchSemaphore(value: 0)
         server.startAccepting { fd, peer in
             let number = registry.nextNumber()
             let session = Session(number: number, input: fd, output: fd, ownsDescriptors: true, methods: methods,
@@ -55,14 +62,9 @@ enum ServeCommand {
             registry.add(session)
             session.start()
         }
-        let signals = SignalWatcher { number in
-            logger.info("received signal \(number), shutting down")
-            stopped.signal()
-        }
         stopped.wait()
         server.stop()
         registry.endAll()
-        withExtendedLifetime(signals) {}
         return 0
     }
 }

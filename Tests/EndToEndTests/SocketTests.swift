@@ -116,8 +116,7 @@ final class TemporaryDirectory: Sendable {
         let blob = String(repeating: "z", count: 64 << 10)
         let request = #"{"jsonrpc":"2.0","id":1,"method":"debug.echo","params":{"blob":"\#(blob)"}}"# + "\n"
         let flood = Array(String(repeating: request, count: 400).utf8)
-        let writer = Thread { stalled.sendRaw(flood) }
-        writer.start()
+        DetachedThread.start { stalled.sendRaw(flood) }
         let healthy = try LineConnection.connect(socketPath: socket)
         for id in 0..<50 {
             #expect(try await healthy.ping(id: id, timeout: 5)["result"] == .object([:]))
@@ -136,7 +135,7 @@ final class TemporaryDirectory: Sendable {
         first.request(1, "shutdown")
         _ = try await first.response(1)
         first.notify("exit")
-        await #expect(throws: LineInbox.Failure.self) { _ = try await first.next() }
+        await #expect(throws: LineInbox.Failure.endOfStream) { _ = try await first.next() }
         #expect(try await second.ping(id: 1)["result"] == .object([:]))
         #expect(agent.process.isRunning)
         agent.signal(SIGTERM)

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import TestSupport
 @testable import JSONRPC
 
 /// Collects progress events from any thread and lets a test wait until enough arrived.
@@ -17,14 +18,9 @@ final class EventLog: Sendable {
     /// Waits (off the cooperative pool) until at least `count` events arrived, up to 10 s.
     func waitForCount(_ count: Int) async throws {
         let arrivals = self.arrivals
-        let ok: Bool = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                for _ in 0..<count where arrivals.wait(timeout: .now() + 10) == .timedOut {
-                    continuation.resume(returning: false)
-                    return
-                }
-                continuation.resume(returning: true)
-            }
+        let ok = await onOwnThread {
+            for _ in 0..<count where arrivals.wait(timeout: .now() + 10) == .timedOut { return false }
+            return true
         }
         if !ok { throw CancellationError() }
     }

@@ -16,7 +16,7 @@ final class SessionHarness: Sendable {
 
     init(options: SessionOptions = SessionOptions(maxMessageBytes: 1024)) {
         var fds: [Int32] = [0, 0]
-        precondition(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+        precondition(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0)
         var table = MethodTable()
         table.register("ping") { _, _ in .object([:]) }
         table.register("slow") { params, context in
@@ -49,9 +49,7 @@ final class EndBox: Sendable {
     func set(_ end: SessionEnd) { value.withLock { $0 = end }; signal.signal() }
     func wait(timeout: Double) async -> SessionEnd? {
         let signal = self.signal
-        let arrived: Bool = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: signal.wait(timeout: .now() + timeout) == .success) }
-        }
+        let arrived = await onOwnThread { signal.wait(timeout: .now() + timeout) == .success }
         return arrived ? value.withLock { $0 } : nil
     }
 }

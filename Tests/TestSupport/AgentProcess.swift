@@ -11,12 +11,10 @@ import Synchronization
 /// about logs. The process is killed when the object is released, so a failing test leaves
 /// nothing behind.
 public final class AgentProcess: Sendable {
-    public let process: Process
-    /// The stdio conversation (nil when stdin/stdout are not pipes to us).
+    public let process: ChildProcess
+    /// The stdio conversation.
     public let connection: LineConnection
-    private let stderrData = Mutex(Data())
-    private let stderrDone = DispatchSemaphore(value: 0)
-    private let stderrArrived = DispatchSemaphore(value: 0)
+    private let stderrCapture = StderrCapture()
 
     /// The binary under test: `$CLOUD_AGENT_BIN`, else `cloud-agent` next to the test bundle.
     public static var binaryPath: String {
@@ -31,130 +29,154 @@ public final class AgentProcess: Sendable {
         return FileManager.default.currentDirectoryPath + "/.build/debug/cloud-agent"
     }
 
-    /// Starts `cloud-agent` with `arguments` (default: `serve`).
+    /// Starts `cloud-agent` with `arguments` (default: `serve`); `prefix` (e.g. a uid-changing
+    /// wrapper) runs the binary.
     public init(_ arguments: [String] = ["serve"], environment: [String: String] = [:],
                 executable: String = AgentProcess.binaryPath, prefix: [String] = []) throws {
-        let (process, stdin, stdout, stderr) = Self.makeProcess(arguments, environment: environment, executable: executable,
-                                                               prefix: prefix, defaultLogLevel: "debug")
-        try process.run()
-        self.process = process
-        connection = LineConnection(readFD: stdout.fileHandleForReading.fileDescriptor,
-                                    writeFD: stdin.fileHandleForWriting.fileDescriptor)
-        let errorFD = stderr.fileHandleForReading.fileDescriptor
-        let thread = Thread { [self] in
+        process = try ChildProcess.spawn(prefix + [executable] + arguments,
+                                         environment: Self.environment(environment, defaultLogLevel: "debug"))
+        connection = LineConnection(readFD: process.stdoutFD, writeFD: process.stdinFD)
+        // The thread holds only the capture, not `self`, so releasing the AgentProcess kills the agent.
+        let capture = stderrCapture
+        let errorFD = process.stderrFD
+        DetachedThread.start {
+            defer { Glibc.close(errorFD) }
             var buffer = [UInt8](repeating: 0, count: 16 << 10)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(errorFD, $0.baseAddress, $0.count) }
                 if count < 0, errno == EINTR { continue }
                 if count <= 0 { break }
-                stderrData.withLock { $0.append(contentsOf: buffer[0..<count]) }
-                stderrArrived.signal()
+                capture.append(buffer[0..<count])
             }
-            stderrArrived.signal()
-            stderrDone.signal()
+            capture.finish()
         }
-        thread.start()
-    }
-
-    /// A configured, not yet started process: `prefix` (e.g. a uid-changing wrapper) runs the binary.
-    private static func makeProcess(_ arguments: [String], environment: [String: String], executable: String,
-                                    prefix: [String], defaultLogLevel: String) -> (Process, Pipe, Pipe, Pipe) {
-        let process = Process()
-        let command = prefix + [executable] + arguments
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        var env = ProcessInfo.processInfo.environment
-        env["CLOUD_AGENT_LOG"] = env["CLOUD_AGENT_TEST_LOG"] ?? defaultLogLevel
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        return (process, stdin, stdout, stderr)
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if let directory = ProcessInfo.processInfo.environment["CLOUD_AGENT_TEST_LOG_DIR"] {
+            _ = FileManager.default.createFile(atPath: "\(directory)/agent-\(process.processIdentifier).log",
+                                           contents: Data(stderr.utf8))
+        }
+        process.send(SIGKILL)
+    }
+
+    private static func environment(_ overrides: [String: String], defaultLogLevel: String) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["CLOUD_AGENT_LOG"] = environment["CLOUD_AGENT_TEST_LOG"] ?? defaultLogLevel
+        for (key, value) in overrides { environment[key] = value }
+        return environment
     }
 
     /// Everything the agent has written to stderr so far.
-    public var stderr: String { stderrData.withLock { String(decoding: $0, as: UTF8.self) } }
+    public var stderr: String { stderrCapture.text }
 
     /// Waits until the agent's stderr contains `text` (a log line it prints on an event).
     public func waitForLog(_ text: String, timeout: Double = 20) async throws {
         let deadline = DispatchTime.now() + timeout
-        let found: Bool = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { [self] in
-                while true {
-                    if stderr.contains(text) { return continuation.resume(returning: true) }
-                    if !process.isRunning && stderrDone.wait(timeout: .now()) == .success {
-                        stderrDone.signal()
-                        return continuation.resume(returning: stderr.contains(text))
-                    }
-                    if stderrArrived.wait(timeout: deadline) == .timedOut {
-                        return continuation.resume(returning: stderr.contains(text))
-                    }
-                }
-            }
-        }
-        if !found { throw LineInbox.Failure.timedOut(seconds: timeout) }
+        let capture = stderrCapture
+        let found = await onOwnThread { capture.waitFor(text, deadline: deadline) }
+        if !found { throw LineInbox.Failure.logLineMissing(text, stderr: stderr) }
     }
 
     /// Sends a signal to the agent.
-    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    public func signal(_ number: Int32) { process.send(number) }
 
     /// Waits for the process to exit and returns its status; kills it after `timeout` seconds.
     public func waitForExit(timeout: Double = 20) async throws -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
         let process = self.process
-        let exited: Bool = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                while process.isRunning, Date() < deadline { usleep(2_000) }
-                continuation.resume(returning: !process.isRunning)
-            }
+        let exited = await onOwnThread {
+            while process.isRunning, Date() < deadline { usleep(2_000) }
+            return !process.isRunning
         }
         guard exited else {
-            kill(process.processIdentifier, SIGKILL)
+            process.send(SIGKILL)
             throw LineInbox.Failure.timedOut(seconds: timeout)
         }
-        process.waitUntilExit()
-        if stderrDone.wait(timeout: .now() + 5) == .success { stderrDone.signal() }
-        return process.terminationStatus
+        stderrCapture.waitForEnd(deadline: .now() + 5)
+        return process.waitUntilExit()
     }
 
     /// Runs `cloud-agent ARGS` to completion, feeding `input`; returns status, stdout and stderr.
     public static func run(_ arguments: [String], input: String = "", environment: [String: String] = [:],
                            prefix: [String] = [], executableOverride: String? = nil,
                            timeout: Double = 30) async throws -> (status: Int32, stdout: String, stderr: String) {
-        let (process, stdin, stdout, stderr) = makeProcess(arguments, environment: environment,
-                                                          executable: executableOverride ?? binaryPath,
-                                                          prefix: prefix, defaultLogLevel: "info")
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let result: (Int32, Data, Data)? = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let group = DispatchGroup()
-                let output = Mutex(Data()), errors = Mutex(Data())
-                DispatchQueue.global().async(group: group) {
-                    let data = stdout.fileHandleForReading.readDataToEndOfFile()
-                    output.withLock { $0 = data }
-                }
-                DispatchQueue.global().async(group: group) {
-                    let data = stderr.fileHandleForReading.readDataToEndOfFile()
-                    errors.withLock { $0 = data }
-                }
-                if group.wait(timeout: .now() + timeout) == .timedOut {
-                    kill(process.processIdentifier, SIGKILL)
-                    continuation.resume(returning: nil)
-                    return
-                }
-                process.waitUntilExit()
-                continuation.resume(returning: (process.terminationStatus, output.withLock { $0 }, errors.withLock { $0 }))
+        let child = try ChildProcess.spawn(prefix + [executableOverride ?? binaryPath] + arguments,
+                                           environment: Self.environment(environment, defaultLogLevel: "info"))
+        let result: (Int32, [UInt8], [UInt8])? = await onOwnThread {
+            DetachedThread.start {
+                _ = FileDescriptorIO.writeAll(Array(input.utf8), to: child.stdinFD)
+                Glibc.close(child.stdinFD)
             }
+            let output = Mutex<[UInt8]>([]), errors = Mutex<[UInt8]>([])
+            let drained = DispatchSemaphore(value: 0)
+            for (fd, sink) in [(child.stdoutFD, 0), (child.stderrFD, 1)] {
+                DetachedThread.start {
+                    let data = readToEnd(fd)
+                    Glibc.close(fd)
+                    if sink == 0 { output.withLock { $0 = data } } else { errors.withLock { $0 = data } }
+                    drained.signal()
+                }
+            }
+            let deadline = DispatchTime.now() + timeout
+            guard drained.wait(timeout: deadline) == .success, drained.wait(timeout: deadline) == .success else {
+                child.send(SIGKILL)
+                return nil
+            }
+            return (child.waitUntilExit(), output.withLock { $0 }, errors.withLock { $0 })
         }
         guard let result else { throw LineInbox.Failure.timedOut(seconds: timeout) }
         return (result.0, String(decoding: result.1, as: UTF8.self), String(decoding: result.2, as: UTF8.self))
+    }
+}
+
+/// Reads `fd` until end of file.
+func readToEnd(_ fd: Int32) -> [UInt8] {
+    var data: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 64 << 10)
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if count < 0, errno == EINTR { continue }
+        if count <= 0 { return data }
+        data.append(contentsOf: buffer[0..<count])
+    }
+}
+
+/// What an agent writes to stderr, collected by a reader thread and waited on by tests.
+final class StderrCapture: Sendable {
+    private struct State {
+        var data: [UInt8] = []
+        var ended = false
+    }
+
+    private let state = Mutex(State())
+    private let arrived = DispatchSemaphore(value: 0)
+
+    var text: String { state.withLock { String(decoding: $0.data, as: UTF8.self) } }
+
+    func append(_ bytes: ArraySlice<UInt8>) {
+        state.withLock { $0.data.append(contentsOf: bytes) }
+        arrived.signal()
+    }
+
+    func finish() {
+        state.withLock { $0.ended = true }
+        arrived.signal()
+    }
+
+    /// Blocks until `text` has been written or the stream ended or the deadline passed.
+    func waitFor(_ text: String, deadline: DispatchTime) -> Bool {
+        while true {
+            let (found, ended) = state.withLock { (String(decoding: $0.data, as: UTF8.self).contains(text), $0.ended) }
+            if found { return true }
+            if ended || arrived.wait(timeout: deadline) == .timedOut { return self.text.contains(text) }
+        }
+    }
+
+    /// Blocks until the stream ended or the deadline passed.
+    func waitForEnd(deadline: DispatchTime) {
+        while !state.withLock({ $0.ended }) {
+            if arrived.wait(timeout: deadline) == .timedOut { return }
+        }
     }
 }

@@ -10,23 +10,29 @@ import Synchronization
 ///
 /// Messages that a `response(id:)` or `notification(…)` wait skips over are kept, so tests can
 /// wait for specific messages in any order.
+/// - Important: the connection owns its descriptors. A descriptor is closed only once nothing
+///   can use it any more (the reader thread keeps the object alive until it has stopped), so a
+///   closed number reused by another test's socket or pipe is never read or written by mistake.
 public final class LineConnection: Sendable {
     public let inbox = LineInbox()
     private let writeFD: Int32
     private let readFD: Int32
     private let held = Mutex<[JSONValue]>([])
+    private let writeClosed = Mutex(false)
     public static let defaultTimeout = 20.0
 
+    private var isSocket: Bool { readFD == writeFD }
+
     /// Starts reading `readFD` on a thread; `writeFD` may be the same descriptor (a socket).
+    /// Both descriptors now belong to the connection.
     /// - Parameter reading: false to never read (a peer that stalls); lines then pile up unread.
     public init(readFD: Int32, writeFD: Int32, reading: Bool = true) {
         // A peer that closes early must fail our writes, not kill the test process.
         signal(SIGPIPE, SIG_IGN)
         self.readFD = readFD
         self.writeFD = writeFD
-        let inbox = self.inbox
         guard reading else { return }
-        let thread = Thread {
+        DetachedThread.start { [self] in
             var framer = LineFramer(maxLineBytes: 1 << 30)
             var buffer = [UInt8](repeating: 0, count: 64 << 10)
             while true {
@@ -38,7 +44,15 @@ public final class LineConnection: Sendable {
             }
             inbox.close()
         }
-        thread.start()
+    }
+
+    deinit {
+        if isSocket {
+            Glibc.close(readFD)
+        } else {
+            Glibc.close(readFD)
+            closeWrite()
+        }
     }
 
     /// Connects to a Unix socket at `path`.
@@ -123,21 +137,24 @@ public final class LineConnection: Sendable {
 
     /// Closes the write side (the peer sees EOF); for sockets, a half-close.
     public func closeWrite() {
-        if readFD == writeFD {
+        if isSocket {
             shutdown(writeFD, Int32(SHUT_WR))
-        } else {
-            Glibc.close(writeFD)
+            return
         }
+        let first = writeClosed.withLock { closed -> Bool in
+            defer { closed = true }
+            return !closed
+        }
+        if first { Glibc.close(writeFD) }
     }
 
-    /// Closes everything.
+    /// Hangs up: the peer sees the connection end, and reads here end too. The descriptors
+    /// themselves are closed when nothing can use them any more (`deinit`).
     public func close() {
-        if readFD == writeFD {
+        if isSocket {
             shutdown(readFD, Int32(SHUT_RDWR))
-            Glibc.close(readFD)
         } else {
-            Glibc.close(writeFD)
-            Glibc.close(readFD)
+            closeWrite()
         }
     }
 }

@@ -4,14 +4,16 @@ import Synchronization
 /// Lines received from a peer, handed to waiters in arrival order, with a timeout on every wait.
 public final class LineInbox: Sendable {
     /// Waiting for a line failed.
-    public enum Failure: Error, CustomStringConvertible {
+    public enum Failure: Error, CustomStringConvertible, Equatable {
         case timedOut(seconds: Double)
         case endOfStream
+        case logLineMissing(String, stderr: String)
 
         public var description: String {
             switch self {
             case .timedOut(let seconds): "no line arrived within \(seconds) s"
             case .endOfStream: "the peer closed its output"
+            case .logLineMissing(let text, let stderr): "the agent never logged '\(text)'; its stderr:\n\(stderr)"
             }
         }
     }

@@ -72,13 +72,11 @@ public final class Session: Sendable {
 
     /// Starts reading on a thread of the session's own.
     public func start() {
-        let thread = Thread { [self] in
+        // The parser recurses up to its depth limit: give the reader a generous stack.
+        DetachedThread.start(stackSize: 8 << 20) { [self] in
             readLoop()
             readerDone.signal()
         }
-        thread.name = "session-\(number)-reader"
-        thread.stackSize = 8 << 20
-        thread.start()
     }
 
     /// Ends the session: stops reading, cancels in-flight requests, waits for their answers,
@@ -90,9 +88,9 @@ public final class Session: Sendable {
             return first
         }
         guard first else { return }
-        DispatchQueue.global().async { [self] in
-            finish(reason)
-        }
+        // Finishing blocks (draining, flushing, joining the reader): give it a thread of its own,
+        // off the Dispatch and Swift concurrency pools that the handlers it waits for need.
+        DetachedThread.start { [self] in finish(reason) }
     }
 
     private var isEnded: Bool { state.withLock { $0.ended } }

@@ -40,9 +40,7 @@ public final class LineWriter: Sendable {
         self.highWater = highWater
         self.hardLimit = max(hardLimit, highWater)
         self.onBroken = onBroken
-        let thread = Thread { [self] in run() }
-        thread.name = "line-writer-\(fileDescriptor)"
-        thread.start()
+        DetachedThread.start { [self] in run() }
     }
 
     /// Queues one message as a line.

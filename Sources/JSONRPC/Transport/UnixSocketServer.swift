@@ -69,12 +69,10 @@ public final class UnixSocketServer: Sendable {
     /// Accepts connections until `stop()`, on a thread of its own; `onConnection` gets each
     /// accepted descriptor whose peer passed the same-user check, and owns it from then on.
     public func startAccepting(onConnection: @escaping @Sendable (Int32, UnixSocket.PeerCredentials) -> Void) {
-        let thread = Thread { [self] in
+        DetachedThread.start { [self] in
             acceptLoop(onConnection)
             acceptDone.signal()
         }
-        thread.name = "socket-accept"
-        thread.start()
     }
 
     /// Stops accepting and removes the socket file if it is still the one we created.
