@@ -5,7 +5,7 @@ public enum AgentMethods {
     /// Builds the table shared by every session and by `cloud-agent call`.
     public static func makeTable() -> MethodTable {
         var table = MethodTable()
-        table.register(Ping.self) { _, _ in Ping.Result() }
+        table.register(Ping.self) { _, _ in EmptyObject() }
         table.register(DebugSleep.self) { params, context in try await DebugSleep.run(params, context: context) }
         table.register(DebugEcho.name) { params, _ in try DebugEcho.run(params) }
         let requestMethods = (table.methodNames + [Initialize.name] + Session.builtInRequests).sorted()

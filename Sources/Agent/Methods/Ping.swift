@@ -4,5 +4,5 @@ import JSONRPC
 public enum Ping: RPCMethod {
     public static let name = "ping"
     public typealias Params = NoParams
-    public struct Result: Codable, Sendable, Equatable {}
+    public typealias Result = EmptyObject
 }

@@ -36,6 +36,8 @@ public struct MethodTable: Sendable {
         register(Method.name) { params, context in
             let decoded = try ParamsDecoder.decode(Method.Params.self, from: params)
             let result = try await handler(decoded, context)
+            // Results that already are JSON skip the Codable round trip (hot methods like `ping`).
+            if let value = result as? any JSONValueConvertible { return value.jsonValue }
             return try JSONValue(encoding: result)
         }
     }

@@ -9,6 +9,8 @@ enum ParamsDecoder {
         case let other?:
             throw RPCError.invalidParams(param: nil, reason: "params must be an object of named params, not \(other.typeDescription)")
         }
+        // A method without params accepts any object: nothing to decode.
+        if let none = NoParams() as? Params { return none }
         if let path = firstOutOfRangeNumber(in: object, path: "") {
             throw RPCError.invalidParams(param: path, reason: "is a number out of range")
         }

@@ -12,3 +12,18 @@ public protocol RPCMethod: Sendable {
 public struct NoParams: Codable, Sendable, Equatable {
     public init() {}
 }
+
+/// A result that knows its JSON form without going through `JSONEncoder`.
+public protocol JSONValueConvertible: Sendable {
+    var jsonValue: JSONValue { get }
+}
+
+/// The result `{}`: an empty object, for methods with nothing to say but success.
+public struct EmptyObject: Codable, Sendable, Equatable, JSONValueConvertible {
+    public init() {}
+    public var jsonValue: JSONValue { .object([:]) }
+}
+
+extension JSONValue: JSONValueConvertible {
+    public var jsonValue: JSONValue { self }
+}

@@ -11,13 +11,17 @@ public struct RequestContext: Sendable {
     public let method: String
     /// Sends `$/progress` notifications for this request.
     public let progress: ProgressReporter
-    /// A logger labelled with the session and request.
-    public let logger: Logger
+    /// The logger of whatever serves the request (the session); see `logger`.
+    private let baseLogger: Logger
 
+    /// A logger labelled with the session and request (built on use: most requests never log).
+    public var logger: Logger { baseLogger.child("request \(id?.description ?? "-")") }
+
+    /// - Parameter logger: the serving session's logger; the request's label is added on use.
     public init(id: RequestID?, method: String, progress: ProgressReporter, logger: Logger) {
         self.id = id
         self.method = method
         self.progress = progress
-        self.logger = logger
+        self.baseLogger = logger
     }
 }

@@ -279,7 +279,7 @@ public final class Session: Sendable {
             writer.send(.notification(method: "$/progress", params: ["token": token, "value": event.jsonValue]))
         }
         let context = RequestContext(id: id, method: method, progress: progress,
-                                     logger: logger.child("request \(id?.description ?? "-")"))
+                                     logger: logger)
         enum Admission { case started, duplicate, sessionEnded }
         let admission = state.withLock { state -> Admission in
             // Work admitted after the end began would escape the cancellation sweep.

@@ -1,0 +1,1084 @@
+#!/usr/bin/env python3
+"""Benchmark for the cloud-agent JSON-RPC 2.0 agent.
+
+Measures, in one run:
+  1. start-up time (spawn -> `initialize` response read), 20 runs;
+  2. sequential `ping` round-trip latency over stdio and over a Unix socket;
+  3. pipelined `ping` throughput over stdio and over a Unix socket;
+  4. peak RSS (VmHWM) of the agent after the pipelined run.
+
+It also measures the same things against `cat` (an echo that does no work) as a
+"harness floor": the cost of Python + pipes + process wake-ups on its own.
+
+Prints a table and writes bench/RESULTS.md.  Exits 0 unless the agent
+misbehaves (wrong, missing or duplicate responses, crash, hang, non-zero exit);
+a missed target is reported, never fatal.  Exit 1 = agent misbehaviour,
+exit 2 = could not build / find the binary or bad usage.
+
+Standard library only; Python 3.9+.
+"""
+
+import argparse
+import datetime
+import functools
+import gc
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_SCRATCH = ".build-bench"
+DEFAULT_BINARY = os.path.join(REPO, DEFAULT_SCRATCH, "release", "cloud-agent")
+DEFAULT_RESULTS = os.path.join(REPO, "bench", "RESULTS.md")
+
+# Targets (figure -> threshold); "met"/"not met" only, never fatal.
+TARGET_STARTUP_MS = 20.0
+TARGET_P50_US = 100.0
+TARGET_RPS = 50_000.0
+
+# Watchdog limits (seconds). If exceeded the agent is killed and reported as hung.
+STARTUP_TIMEOUT = 10.0
+PHASE_TIMEOUT = 300.0         # whole sequential or pipelined phase
+STALL_TIMEOUT = 10.0          # no response at all for this long = hung
+EXIT_TIMEOUT = 5.0
+SOCKET_WAIT = 5.0
+
+LEARN_ID = 987654321          # id of the ping used to learn the response layout
+SYNC_ID = 987654322           # id of the ping sent after the pipelined run
+SEQ_BASE = 1_000_000          # ids of sequential pings: SEQ_BASE + k
+PIPE_BASE = 10_000_000        # ids of pipelined pings: PIPE_BASE + k
+
+INIT_REQ = b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}\n'
+NL = b"\n"
+
+perf = time.perf_counter_ns
+
+
+class AgentError(Exception):
+    """The agent did something the interface contract does not allow."""
+
+
+# --------------------------------------------------------------------------
+# Helpers
+
+
+def ping_req(i):
+    return b'{"jsonrpc":"2.0","id":%d,"method":"ping"}\n' % i
+
+
+def canonical_ping_resp(i):
+    return b'{"jsonrpc":"2.0","id":%d,"result":{}}' % i
+
+
+def short(b, n=300):
+    s = b.decode("utf-8", "replace") if isinstance(b, (bytes, bytearray)) else str(b)
+    return s if len(s) <= n else s[:n] + "...(%d chars)" % len(s)
+
+
+def decode_msg(line):
+    try:
+        obj = json.loads(line)
+    except ValueError as e:
+        raise AgentError("response is not valid JSON (%s): %r" % (e, short(line)))
+    if not isinstance(obj, dict):
+        raise AgentError("response is not a JSON object: %r" % short(line))
+    if obj.get("jsonrpc") != "2.0":
+        raise AgentError('response lacks "jsonrpc":"2.0": %r' % short(line))
+    return obj
+
+
+def is_int_id(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def check_ping_response(line, want_id):
+    """Slow path. True if `line` is the ping response for want_id; False if it is
+    a notification (no id) that may be skipped; raises AgentError otherwise."""
+    obj = decode_msg(line)
+    if "id" not in obj and "method" in obj:
+        return False  # server -> client notification; tolerated, skipped
+    rid = obj.get("id")
+    if "error" in obj:
+        raise AgentError("ping id %s answered with an error: %r" % (want_id, short(line)))
+    if not is_int_id(rid) or rid != want_id:
+        raise AgentError("expected response to id %d, got id %r: %r" % (want_id, rid, short(line)))
+    if obj.get("result") != {}:
+        raise AgentError("ping id %d: result is not {}: %r" % (want_id, short(line)))
+    return True
+
+
+def ping_id_of(line):
+    """Slow path for the pipelined reader: the id of a valid ping response, or None
+    for a notification; raises AgentError otherwise."""
+    obj = decode_msg(line)
+    if "id" not in obj and "method" in obj:
+        return None
+    rid = obj.get("id")
+    if "error" in obj:
+        raise AgentError("ping answered with an error: %r" % short(line))
+    if not is_int_id(rid):
+        raise AgentError("response with a non-integer id: %r" % short(line))
+    if obj.get("result") != {}:
+        raise AgentError("ping id %d: result is not {}: %r" % (rid, short(line)))
+    return rid
+
+
+def learn_template(line, rid):
+    """Split a valid ping response around its id digits, so later responses can
+    be checked with a bytes comparison instead of json.loads."""
+    digits = b"%d" % rid
+    parts = line.split(digits)
+    if len(parts) != 2:
+        return None
+    prefix, suffix = parts
+    if (prefix[-1:].isdigit() or suffix[:1].isdigit()):
+        return None
+    try:
+        if not check_ping_response(prefix + b"13579" + suffix, 13579):
+            return None
+    except AgentError:
+        return None
+    return prefix, suffix
+
+
+def percentile(sorted_vals, p):
+    """Nearest-rank percentile of an ascending list."""
+    if not sorted_vals:
+        return float("nan")
+    k = max(1, math.ceil(p / 100.0 * len(sorted_vals)))
+    return sorted_vals[k - 1]
+
+
+class Watchdog:
+    """Kills `proc` if the `with` block is still running after `seconds`."""
+
+    def __init__(self, proc, seconds):
+        self.proc = proc
+        self.seconds = seconds
+        self.fired = False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def _fire(self):
+        self.fired = True
+        try:
+            self.proc.kill()
+        except OSError:
+            pass
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._timer.cancel()
+        return False
+
+
+class StallWatchdog:
+    """Kills `proc` if progress() stops changing for `stall` seconds, or the
+    `with` block runs longer than `total` seconds."""
+
+    def __init__(self, proc, progress, stall=STALL_TIMEOUT, total=PHASE_TIMEOUT):
+        self.proc = proc
+        self.progress = progress
+        self.stall = stall
+        self.total = total
+        self.fired = None  # reason string once fired
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="bench-watchdog", daemon=True)
+
+    def _run(self):
+        start = last_change = time.monotonic()
+        last = self.progress()
+        while not self._stop.wait(0.25):
+            now = time.monotonic()
+            cur = self.progress()
+            if cur != last:
+                last, last_change = cur, now
+            if now - last_change >= self.stall:
+                self.fired = "no progress for %.0f s" % self.stall
+            elif now - start >= self.total:
+                self.fired = "phase not finished after %.0f s" % self.total
+            if self.fired:
+                try:
+                    self.proc.kill()
+                except OSError:
+                    pass
+                return
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        return False
+
+
+def stderr_tail(path, n=20):
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return ""
+    lines = data.decode("utf-8", "replace").splitlines()
+    return "\n".join(lines[-n:])
+
+
+def read_status(pid):
+    out = {}
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for ln in f:
+                if ln.startswith(("VmHWM:", "VmRSS:")):
+                    k, v = ln.split(":", 1)
+                    out[k] = int(v.split()[0])  # kB
+    except OSError:
+        pass
+    return out
+
+
+def write_all_fd(fd, data):
+    mv = memoryview(data)
+    while mv:
+        n = os.write(fd, mv)
+        mv = mv[n:]
+
+
+# --------------------------------------------------------------------------
+# Endpoints: a spawned process plus a (write, read) byte channel to it.
+
+
+class Endpoint:
+    """One running process and the channel the benchmark talks to it over."""
+
+    def __init__(self, label, proc, errfile, is_agent=True):
+        self.label = label
+        self.proc = proc
+        self.errfile = errfile
+        self.is_agent = is_agent
+        self.buf = b""
+        self.write = None      # small writes (one line)
+        self.write_big = None  # large writes (pipelined chunks)
+        self.read = None       # read(n) -> bytes, b"" on EOF
+
+    def describe_death(self):
+        rc = self.proc.poll()
+        msg = ""
+        if rc is not None:
+            if rc < 0:
+                msg = " (process died from signal %d)" % -rc
+            else:
+                msg = " (process exited with code %d)" % rc
+        tail = stderr_tail(self.errfile) if self.errfile else ""
+        if tail:
+            msg += "\n    stderr tail:\n    " + tail.replace("\n", "\n    ")
+        return msg
+
+    def read_line(self, timeout, what):
+        with Watchdog(self.proc, timeout) as wd:
+            try:
+                while True:
+                    i = self.buf.find(NL)
+                    if i >= 0:
+                        line = self.buf[:i]
+                        self.buf = self.buf[i + 1:]
+                        return line
+                    chunk = self.read(65536)
+                    if not chunk:
+                        break
+                    self.buf += chunk
+            except OSError:
+                pass
+        if wd.fired:
+            raise AgentError("%s: no complete line within %.0f s while waiting for %s; agent hung (killed)"
+                             % (self.label, timeout, what))
+        raise AgentError("%s: connection closed while waiting for %s%s" % (self.label, what, self.describe_death()))
+
+    def kill(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.kill()
+            except OSError:
+                pass
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+def spawn_stdio(binary, label, errfile):
+    proc = subprocess.Popen([binary, "serve", "--log-level", "error"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=errfile, bufsize=0)
+    ep = Endpoint(label, proc, errfile.name)
+    wfd, rfd = proc.stdin.fileno(), proc.stdout.fileno()
+    ep.write = functools.partial(os.write, wfd)
+    ep.write_big = functools.partial(write_all_fd, wfd)
+    ep.read = functools.partial(os.read, rfd)
+    return ep
+
+
+def spawn_cat(label):
+    proc = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, bufsize=0)
+    ep = Endpoint(label, proc, None, is_agent=False)
+    wfd, rfd = proc.stdin.fileno(), proc.stdout.fileno()
+    ep.write = functools.partial(os.write, wfd)
+    ep.write_big = functools.partial(write_all_fd, wfd)
+    ep.read = functools.partial(os.read, rfd)
+    return ep
+
+
+def spawn_socket(binary, label, errfile, sock_path):
+    # stdin is a pipe kept open (and unused) so that an agent that also watches
+    # stdin does not see EOF; stdout is discarded.
+    proc = subprocess.Popen([binary, "serve", "--socket", sock_path, "--log-level", "error"],
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errfile, bufsize=0)
+    ep = Endpoint(label, proc, errfile.name)
+    deadline = time.monotonic() + SOCKET_WAIT
+    sock = None
+    last_err = None
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AgentError("%s: agent exited before listening on %s%s" % (label, sock_path, ep.describe_death()))
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.connect(sock_path)
+            sock = s
+            break
+        except OSError as e:
+            last_err = e
+            s.close()
+            time.sleep(0.005)
+    if sock is None:
+        ep.kill()
+        raise AgentError("%s: could not connect to %s within %.0f s (last error: %s)"
+                         % (label, sock_path, SOCKET_WAIT, last_err))
+    ep.sock = sock
+    ep.write = sock.sendall
+    ep.write_big = sock.sendall
+    ep.read = sock.recv
+    return ep
+
+
+def initialize(ep):
+    ep.write(INIT_REQ)
+    while True:
+        line = ep.read_line(STARTUP_TIMEOUT, "the initialize response")
+        obj = decode_msg(line)
+        if "id" not in obj and "method" in obj:
+            continue
+        if obj.get("id") != 1 or "error" in obj or not isinstance(obj.get("result"), dict):
+            raise AgentError("%s: bad initialize response: %r" % (ep.label, short(line)))
+        return obj["result"]
+
+
+def stop_stdio(ep):
+    """Close stdin; the agent must exit 0 and have written nothing more."""
+    ep.proc.stdin.close()
+    extra = b""
+    with Watchdog(ep.proc, EXIT_TIMEOUT) as wd:
+        try:
+            while True:
+                chunk = ep.read(65536)
+                if not chunk:
+                    break
+                extra += chunk
+        except OSError:
+            pass
+        try:
+            rc = ep.proc.wait(EXIT_TIMEOUT + 1)
+        except subprocess.TimeoutExpired:
+            rc = None
+    ep.proc.stdout.close()
+    if wd.fired or rc is None:
+        ep.kill()
+        raise AgentError("%s: agent did not exit within %.0f s of stdin EOF (killed)" % (ep.label, EXIT_TIMEOUT))
+    if ep.buf.strip() or extra.strip():
+        raise AgentError("%s: unexpected output after the last response: %r" % (ep.label, short(ep.buf + extra)))
+    if ep.is_agent and rc != 0:
+        tail = stderr_tail(ep.errfile) if ep.errfile else ""
+        raise AgentError("%s: agent exited with code %d after stdin EOF (expected 0)%s"
+                         % (ep.label, rc, ("; stderr tail:\n" + tail) if tail else ""))
+
+
+def stop_socket(ep):
+    """Close the connection, SIGTERM the agent; it must exit 0."""
+    try:
+        ep.sock.close()
+    except OSError:
+        pass
+    ep.proc.send_signal(signal.SIGTERM)
+    try:
+        rc = ep.proc.wait(EXIT_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        ep.kill()
+        raise AgentError("%s: agent did not exit within %.0f s of SIGTERM (killed)" % (ep.label, EXIT_TIMEOUT))
+    finally:
+        try:
+            ep.proc.stdin.close()
+        except OSError:
+            pass
+    if rc != 0:
+        raise AgentError("%s: agent exited with code %d after SIGTERM (expected 0)%s"
+                         % (ep.label, rc, ep.describe_death()))
+
+
+# --------------------------------------------------------------------------
+# Measurements
+
+
+def startup_once(argv, validate, errfile):
+    """Spawn, send initialize, read one line. Returns elapsed ns."""
+    t0 = perf()
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=errfile if errfile else subprocess.DEVNULL, bufsize=0)
+    wfd, rfd = proc.stdin.fileno(), proc.stdout.fileno()
+    os.write(wfd, INIT_REQ)
+    buf = b""
+    with Watchdog(proc, STARTUP_TIMEOUT) as wd:
+        try:
+            while True:
+                chunk = os.read(rfd, 65536)
+                if not chunk:
+                    break
+                buf += chunk
+                i = buf.find(NL)
+                if i >= 0:
+                    break
+        except OSError:
+            pass
+    t1 = perf()
+    i = buf.find(NL)
+    ep = Endpoint("start-up", proc, errfile.name if errfile else None, is_agent=validate)
+    ep.read = functools.partial(os.read, rfd)
+    if i < 0:
+        if wd.fired:
+            ep.kill()
+            raise AgentError("start-up: no initialize response within %.0f s; agent hung (killed)" % STARTUP_TIMEOUT)
+        ep.kill()
+        raise AgentError("start-up: stdout closed before the initialize response%s" % ep.describe_death())
+    line, ep.buf = buf[:i], buf[i + 1:]
+    result = None
+    if validate:
+        obj = decode_msg(line)
+        if obj.get("id") != 1 or "error" in obj or not isinstance(obj.get("result"), dict):
+            ep.kill()
+            raise AgentError("start-up: bad initialize response: %r" % short(line))
+        result = obj["result"]
+    stop_stdio(ep)
+    return t1 - t0, result
+
+
+def bench_startup(argv, runs, validate, errfile):
+    startup_once(argv, validate, errfile)  # discarded warm-up run
+    samples = []
+    result = None
+    for _ in range(runs):
+        ns, result = startup_once(argv, validate, errfile)
+        samples.append(ns / 1e6)
+    return {
+        "median": statistics.median(samples),
+        "min": min(samples),
+        "max": max(samples),
+        "runs": runs,
+        "samples": samples,
+        "init_result": result,
+    }
+
+
+def learn(ep):
+    """Send one ping and learn the byte layout of ping responses."""
+    ep.write(ping_req(LEARN_ID))
+    while True:
+        line = ep.read_line(STARTUP_TIMEOUT, "the response to ping id %d" % LEARN_ID)
+        if check_ping_response(line, LEARN_ID):
+            return learn_template(line, LEARN_ID)
+
+
+def bench_sequential(ep, warmup, samples_n, tmpl, make_req):
+    total = warmup + samples_n
+    ids = [SEQ_BASE + k for k in range(total)]
+    reqs = [make_req(i) for i in ids]
+    if tmpl:
+        prefix, suffix = tmpl
+        expected = [prefix + (b"%d" % i) + suffix for i in ids]
+    else:
+        expected = [None] * total
+    samples = [0] * total
+    write, read = ep.write, ep.read
+    buf = ep.buf
+    find = bytes.find
+    error = None
+    prog = [0]
+    k = 0
+    gc_was = gc.isenabled()
+    gc.disable()
+    with StallWatchdog(ep.proc, lambda: prog[0]) as wd:
+        try:
+            for k in range(total):
+                prog[0] = k
+                req = reqs[k]
+                exp = expected[k]
+                t0 = perf()
+                write(req)
+                while True:
+                    i = find(buf, NL)
+                    if i < 0:
+                        chunk = read(65536)
+                        if not chunk:
+                            raise EOFError
+                        buf += chunk
+                        continue
+                    line = buf[:i]
+                    buf = buf[i + 1:]
+                    if line == exp or check_ping_response(line, ids[k]):
+                        break
+                t1 = perf()
+                samples[k] = t1 - t0
+        except (EOFError, OSError):
+            if wd.fired:
+                error = AgentError("%s: sequential ping %d/%d (id %d) got no response (%s); agent hung (killed)"
+                                   % (ep.label, k + 1, total, ids[k], wd.fired))
+            else:
+                error = AgentError("%s: connection closed during sequential ping %d/%d%s"
+                                   % (ep.label, k + 1, total, ep.describe_death()))
+        finally:
+            if gc_was:
+                gc.enable()
+    ep.buf = buf
+    if error:
+        raise error
+    s = sorted(x / 1000.0 for x in samples[warmup:])
+    return {
+        "p50": percentile(s, 50),
+        "p90": percentile(s, 90),
+        "p99": percentile(s, 99),
+        "p999": percentile(s, 99.9),
+        "min": s[0],
+        "max": s[-1],
+        "mean": sum(s) / len(s),
+        "n": len(s),
+        "warmup": warmup,
+    }
+
+
+def bench_pipelined(ep, n, tmpl, lines_per_write, make_req):
+    reqs = [make_req(PIPE_BASE + k) for k in range(n)]
+    chunks = [b"".join(reqs[j:j + lines_per_write]) for j in range(0, n, lines_per_write)]
+    del reqs
+    if tmpl:
+        prefix, suffix = tmpl
+    else:
+        prefix, suffix = b"\x00never", b"\x00never"
+    plen, slen = len(prefix), len(suffix)
+    seen = bytearray(n)
+    st = {"count": 0, "t_first": None, "t_last": None, "rerr": None, "werr": None, "extra": b""}
+    write_big, read = ep.write_big, ep.read
+
+    def writer():
+        try:
+            st["t_first"] = perf()
+            for c in chunks:
+                write_big(c)
+        except OSError as e:
+            st["werr"] = e
+
+    def reader():
+        buf = ep.buf
+        count = 0
+        try:
+            while count < n:
+                chunk = read(1 << 20)
+                if not chunk:
+                    break
+                buf += chunk
+                st["count"] = count
+                lines = buf.split(NL)
+                buf = lines.pop()
+                for line in lines:
+                    if line.startswith(prefix) and line.endswith(suffix):
+                        mid = line[plen:len(line) - slen]
+                        if mid.isdigit():
+                            rid = int(mid)
+                        else:
+                            rid = ping_id_of(line)
+                    else:
+                        rid = ping_id_of(line)
+                        if rid is None:
+                            continue  # notification
+                    idx = rid - PIPE_BASE
+                    if idx < 0 or idx >= n:
+                        raise AgentError("%s: pipelined: response with unexpected id %d" % (ep.label, rid))
+                    if seen[idx]:
+                        raise AgentError("%s: pipelined: duplicate response for id %d" % (ep.label, rid))
+                    seen[idx] = 1
+                    count += 1
+                    if count == n:
+                        st["t_last"] = perf()
+        except AgentError as e:
+            st["rerr"] = e
+        except OSError as e:
+            st["rerr"] = e
+        st["count"] = count
+        ep.buf = buf
+
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        with StallWatchdog(ep.proc, lambda: st["count"]) as wd:
+            rt = threading.Thread(target=reader, name="bench-reader", daemon=True)
+            wt = threading.Thread(target=writer, name="bench-writer", daemon=True)
+            rt.start()
+            wt.start()
+            wt.join()
+            rt.join()
+    finally:
+        if gc_was:
+            gc.enable()
+    count = st["count"]
+    if isinstance(st["rerr"], AgentError):
+        raise st["rerr"]
+    if count != n:
+        missing = [PIPE_BASE + k for k in range(n) if not seen[k]]
+        how = ("agent hung: %s, killed" % wd.fired) if wd.fired \
+            else ("connection closed%s" % ep.describe_death())
+        raise AgentError("%s: pipelined: only %d of %d responses arrived (%s); first missing ids: %s%s"
+                         % (ep.label, count, n, how, missing[:10],
+                            ("; writer error: %s" % st["werr"]) if st["werr"] else ""))
+    if st["werr"]:
+        raise AgentError("%s: pipelined: write failed: %s" % (ep.label, st["werr"]))
+    elapsed = (st["t_last"] - st["t_first"]) / 1e9
+    return {"rps": n / elapsed, "seconds": elapsed, "n": n, "lines_per_write": lines_per_write}
+
+
+def sync_check(ep):
+    """After the pipelined run, one more ping: the next response must be its
+    response (anything else is a stray or extra response)."""
+    ep.write(ping_req(SYNC_ID))
+    while True:
+        line = ep.read_line(STARTUP_TIMEOUT, "the response to ping id %d (sent after the pipelined run)" % SYNC_ID)
+        try:
+            if check_ping_response(line, SYNC_ID):
+                return
+        except AgentError as e:
+            raise AgentError("%s: after the pipelined run: %s" % (ep.label, e))
+
+
+def run_session(ep, args, with_rss, res):
+    """Fills `res` phase by phase, so a late failure keeps earlier figures."""
+    try:
+        return _run_session(ep, args, with_rss, res)
+    except AgentError as e:
+        msg = str(e)
+        if not msg.startswith(ep.label + ":"):
+            raise AgentError("%s: %s" % (ep.label, msg))
+        raise
+
+
+def _run_session(ep, args, with_rss, res):
+    """initialize, learn layout, sequential, pipelined, sync, RSS."""
+    if ep.is_agent:
+        initialize(ep)
+        tmpl = learn(ep)
+        res["template"] = tmpl
+        make_req = ping_req
+    else:
+        # `cat` echoes: send it the expected *response* lines, so the harness
+        # reads and checks exactly what it would read from the agent.
+        tmpl = (b'{"jsonrpc":"2.0","id":', b',"result":{}}')
+        make_req = lambda i: canonical_ping_resp(i) + NL  # noqa: E731
+    if with_rss:
+        res["rss_before"] = read_status(ep.proc.pid)
+    res["seq"] = bench_sequential(ep, args.warmup, args.samples, tmpl, make_req)
+    res["pipe"] = bench_pipelined(ep, args.requests, tmpl, args.lines_per_write, make_req)
+    if ep.is_agent:
+        sync_check(ep)
+    if with_rss:
+        res["rss_after"] = read_status(ep.proc.pid)
+    return res
+
+
+def run_cat_session(args, res):
+    ep = spawn_cat("cat floor")
+    try:
+        run_session(ep, args, False, res)
+        stop_stdio(ep)
+    except AgentError:
+        ep.kill()
+        raise
+    return res
+
+
+# --------------------------------------------------------------------------
+# Build, machine info, reporting
+
+
+def build(args):
+    cmd = ["swift", "build", "-c", "release", "--scratch-path", DEFAULT_SCRATCH]
+    print("$ (cd %s && %s)" % (REPO, " ".join(cmd)), file=sys.stderr, flush=True)
+    t0 = time.monotonic()
+    try:
+        rc = subprocess.call(cmd, cwd=REPO, stdout=sys.stderr, stderr=sys.stderr)
+    except OSError as e:
+        print("build failed: %s" % e, file=sys.stderr)
+        return False
+    print("build finished in %.1f s (exit %d)" % (time.monotonic() - t0, rc), file=sys.stderr, flush=True)
+    return rc == 0
+
+
+def machine_info():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for ln in f:
+                if ln.lower().startswith("model name"):
+                    cpu = ln.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        nproc = len(os.sched_getaffinity(0))
+    except AttributeError:
+        nproc = os.cpu_count()
+    u = os.uname()
+    try:
+        with open("/proc/loadavg") as f:
+            load = " ".join(f.read().split()[:3])
+    except OSError:
+        load = "unknown"
+    return {"nproc": nproc, "cpu": cpu, "kernel": "%s %s %s" % (u.sysname, u.release, u.machine),
+            "python": platform.python_version(), "load": load}
+
+
+def swift_version():
+    try:
+        out = subprocess.run(["swift", "--version"], capture_output=True, text=True, timeout=30).stdout
+        return out.strip().splitlines()[0] if out.strip() else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def git_rev():
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
+                             text=True, timeout=10)
+        if out.returncode == 0:
+            rev = out.stdout.strip()
+            dirty = subprocess.run(["git", "status", "--porcelain", "--", "Sources", "Package.swift"],
+                                   cwd=REPO, capture_output=True, text=True, timeout=10).stdout.strip()
+            return rev + (" (+ uncommitted changes)" if dirty else "")
+        return "no commit yet (working tree)"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+def fmt_int(x):
+    return "{:,}".format(int(round(x)))
+
+
+def status(value, target, lower_is_better=True):
+    if value is None:
+        return "not measured"
+    ok = value < target if lower_is_better else value >= target
+    return "met" if ok else "not met"
+
+
+def build_rows(R):
+    """Rows: (figure, transport, value, target, status)."""
+    rows = []
+    su = R.get("startup")
+    if su:
+        rows.append(("Start-up to initialize response, median of %d" % su["runs"], "stdio",
+                     "%.2f ms (min %.2f, max %.2f)" % (su["median"], su["min"], su["max"]),
+                     "< %g ms" % TARGET_STARTUP_MS, status(su["median"], TARGET_STARTUP_MS)))
+    else:
+        rows.append(("Start-up to initialize response", "stdio", "failed", "< %g ms" % TARGET_STARTUP_MS,
+                     "not measured"))
+    for key, tr in (("stdio", "stdio"), ("socket", "socket")):
+        s = R.get(key, {}).get("seq")
+        rows.append(("Ping round trip p50 (sequential)", tr, "%.1f µs" % s["p50"] if s else "failed",
+                     "< %g µs" % TARGET_P50_US, status(s["p50"] if s else None, TARGET_P50_US)))
+    for key, tr in (("stdio", "stdio"), ("socket", "socket")):
+        s = R.get(key, {}).get("seq")
+        rows.append(("Ping round trip p99 (sequential)", tr, "%.1f µs" % s["p99"] if s else "failed", "—", "—"))
+    for key, tr in (("stdio", "stdio"), ("socket", "socket")):
+        p = R.get(key, {}).get("pipe")
+        rows.append(("Pipelined ping throughput", tr, "%s req/s" % fmt_int(p["rps"]) if p else "failed",
+                     "≥ %s req/s" % fmt_int(TARGET_RPS),
+                     status(p["rps"] if p else None, TARGET_RPS, lower_is_better=False)))
+    for key, tr in (("stdio", "stdio"), ("socket", "socket")):
+        r = R.get(key, {}).get("rss_after", {})
+        v = r.get("VmHWM")
+        rows.append(("Agent peak RSS (VmHWM) after pipelined run", tr,
+                     "%.1f MiB" % (v / 1024.0) if v is not None else "n/a", "—", "—"))
+    csu = R.get("cat_startup")
+    cs = R.get("cat", {}).get("seq")
+    cp = R.get("cat", {}).get("pipe")
+    if csu:
+        rows.append(("Harness floor: spawn `cat` + echo one line, median", "stdio (cat)",
+                     "%.2f ms (min %.2f, max %.2f)" % (csu["median"], csu["min"], csu["max"]),
+                     "reference", "—"))
+    if cs:
+        rows.append(("Harness floor: round trip p50 / p99", "stdio (cat)",
+                     "%.1f / %.1f µs" % (cs["p50"], cs["p99"]), "reference", "—"))
+    if cp:
+        rows.append(("Harness floor: pipelined throughput", "stdio (cat)",
+                     "%s lines/s" % fmt_int(cp["rps"]), "reference", "—"))
+    return rows
+
+
+def text_table(headers, rows):
+    widths = [max(len(str(r[i])) for r in [headers] + rows) for i in range(len(headers))]
+    sep = "  "
+    out = [sep.join(str(h).ljust(w) for h, w in zip(headers, widths)).rstrip(),
+           sep.join("-" * w for w in widths)]
+    for r in rows:
+        out.append(sep.join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    return "\n".join(out)
+
+
+def md_table(headers, rows):
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |")
+    return "\n".join(out)
+
+
+HEADERS = ("Figure", "Transport", "Value", "Target", "Status")
+
+
+def method_note(args):
+    return (
+        "Everything was measured in one run of `bench/run.py` against a release build "
+        "(`swift build -c release --scratch-path .build-bench`), each agent started with `--log-level error`. "
+        "Start-up is the wall time from just before `subprocess.Popen([bin, \"serve\", \"--log-level\", \"error\"])` "
+        "until the `initialize` response line has been read (one discarded warm-up spawn, then %d timed runs; "
+        "each agent is then stopped by closing stdin and must exit 0). "
+        "Round trip is sequential `ping` (write one request, read until its response line, repeat), timed with "
+        "`time.perf_counter_ns` around the raw `os.write`/`os.read` (stdio) or `sendall`/`recv` (Unix socket) calls "
+        "with the benchmark's own line buffering and pre-encoded requests; %d warm-up pings, then %s samples, "
+        "nearest-rank percentiles. Throughput is %s pipelined `ping`s written by one thread in chunks of %d lines "
+        "while another thread reads and counts responses; the rate is count / (first write to last response read), "
+        "and every id must come back exactly once (matched by id, any order), followed by one more ping that must "
+        "be the next line. Peak RSS is VmHWM from /proc/PID/status read after the pipelined run, before the agent "
+        "is stopped (stdio: EOF on stdin, socket: SIGTERM; both must exit 0). "
+        "The client is CPython, so its own overhead (syscall wrappers, the GIL, parsing responses, thread "
+        "switches) is part of every figure, and on a small machine the client and the agent compete for CPUs; "
+        "the `cat` rows run the identical harness against `cat` echoing pre-formed response lines, giving the floor "
+        "the harness itself can reach on this machine — the agent's own cost is roughly the difference."
+        % (args.startup_runs, args.warmup, fmt_int(args.samples), fmt_int(args.requests), args.lines_per_write)
+    )
+
+
+def write_results(path, R, args, binary, errors, info, started):
+    lines = []
+    lines.append("# cloud-agent benchmark results")
+    lines.append("")
+    lines.append("Generated by `python3 bench/run.py`. Do not edit by hand; re-run the benchmark.")
+    lines.append("")
+    lines.append("- Date: %s" % started)
+    lines.append("- Machine: %s CPUs (nproc), %s; kernel %s; load average at start %s"
+                 % (info["nproc"], info["cpu"], info["kernel"], info["load"]))
+    lines.append("- Binary: `%s`, %s bytes (%.2f MiB)" % (os.path.relpath(binary, REPO) if binary.startswith(REPO)
+                                                        else binary, fmt_int(R["binary_size"]),
+                                                        R["binary_size"] / 1048576.0))
+    if R.get("swift"):
+        lines.append("- Toolchain: %s" % R["swift"])
+    lines.append("- Source: %s" % R.get("git", "unknown"))
+    lines.append("- Client: CPython %s" % info["python"])
+    if R.get("startup", {}).get("init_result") is not None:
+        lines.append("- `initialize` result: `%s`" % short(json.dumps(R["startup"]["init_result"],
+                                                                       separators=(",", ":")), 200))
+    lines.append("")
+    lines.append("## Figures")
+    lines.append("")
+    lines.append(md_table(HEADERS, build_rows(R)))
+    lines.append("")
+    det = []
+    for key in ("stdio", "socket", "cat"):
+        s = R.get(key, {}).get("seq")
+        p = R.get(key, {}).get("pipe")
+        label = {"cat": "stdio (cat floor)"}.get(key, key)
+        if s:
+            det.append("- %s round trip (µs, n=%s): min %.1f, p50 %.1f, p90 %.1f, p99 %.1f, p99.9 %.1f, max %.1f, mean %.1f"
+                       % (label, fmt_int(s["n"]), s["min"], s["p50"], s["p90"], s["p99"], s["p999"], s["max"],
+                          s["mean"]))
+        if p:
+            det.append("- %s pipelined: %s requests in %.3f s" % (label, fmt_int(p["n"]), p["seconds"]))
+        rb = R.get(key, {}).get("rss_before", {})
+        ra = R.get(key, {}).get("rss_after", {})
+        if rb and ra:
+            det.append("- %s agent memory: VmRSS %.1f MiB after initialize, VmRSS %.1f MiB / VmHWM %.1f MiB "
+                       "after pipelined run" % (label, rb.get("VmRSS", 0) / 1024.0, ra.get("VmRSS", 0) / 1024.0,
+                                                ra.get("VmHWM", 0) / 1024.0))
+    su = R.get("startup")
+    if su:
+        det.append("- start-up samples (ms): " + ", ".join("%.2f" % x for x in su["samples"]))
+    if det:
+        lines.append("Details:")
+        lines.append("")
+        lines.extend(det)
+        lines.append("")
+    if errors:
+        lines.append("## Agent misbehaviour")
+        lines.append("")
+        for e in errors:
+            lines.append("- " + str(e).replace("\n", "\n  "))
+        lines.append("")
+    if R.get("stderr_notes"):
+        lines.append("## Agent stderr (at --log-level error)")
+        lines.append("")
+        for n in R["stderr_notes"]:
+            lines.append("- " + n)
+        lines.append("")
+    lines.append("## Method")
+    lines.append("")
+    lines.append(method_note(args))
+    lines.append("")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+
+
+# --------------------------------------------------------------------------
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Benchmark the cloud-agent JSON-RPC agent (see bench/README.md).")
+    ap.add_argument("--binary", help="use this cloud-agent binary (implies --no-build)")
+    ap.add_argument("--no-build", action="store_true", help="do not run swift build; use %s"
+                    % os.path.relpath(DEFAULT_BINARY, REPO))
+    ap.add_argument("--results", default=DEFAULT_RESULTS, help="where to write the Markdown report "
+                    "(default: bench/RESULTS.md)")
+    ap.add_argument("--startup-runs", type=int, default=20)
+    ap.add_argument("--warmup", type=int, default=500)
+    ap.add_argument("--samples", type=int, default=10_000)
+    ap.add_argument("--requests", type=int, default=100_000)
+    ap.add_argument("--lines-per-write", type=int, default=1000)
+    ap.add_argument("--no-floor", action="store_true", help="skip the `cat` harness-floor measurements")
+    args = ap.parse_args()
+    if min(args.startup_runs, args.samples, args.requests, args.lines_per_write) < 1 or args.warmup < 0:
+        ap.error("counts must be positive")
+
+    started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
+
+    if args.binary:
+        binary = os.path.abspath(args.binary)
+    else:
+        binary = DEFAULT_BINARY
+        if not args.no_build and not build(args):
+            print("error: swift build failed; nothing measured", file=sys.stderr)
+            return 2
+    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+        print("error: no executable at %s" % binary, file=sys.stderr)
+        return 2
+
+    info = machine_info()
+    R = {"binary_size": os.path.getsize(binary), "swift": swift_version(), "git": git_rev()}
+    errors = []
+    tmpdir = tempfile.mkdtemp(prefix="cloud-agent-bench-")
+    errpaths = {}
+
+    def errfile(name):
+        p = os.path.join(tmpdir, name + ".stderr")
+        errpaths[name] = p
+        return open(p, "ab")
+
+    def log(msg):
+        print(msg, file=sys.stderr, flush=True)
+
+    try:
+        # 1. start-up
+        log("start-up: %d runs ..." % args.startup_runs)
+        with errfile("startup") as ef:
+            try:
+                R["startup"] = bench_startup([binary, "serve", "--log-level", "error"], args.startup_runs, True, ef)
+            except AgentError as e:
+                errors.append(e)
+        if not args.no_floor and shutil.which("cat"):
+            try:
+                R["cat_startup"] = bench_startup(["cat"], args.startup_runs, False, None)
+            except AgentError as e:
+                log("note: cat floor start-up failed: %s" % e)
+
+        # 2-4. stdio session
+        log("stdio: %d+%d sequential pings, %d pipelined ..." % (args.warmup, args.samples, args.requests))
+        with errfile("stdio") as ef:
+            ep = spawn_stdio(binary, "stdio", ef)
+            try:
+                R["stdio"] = {}
+                run_session(ep, args, True, R["stdio"])
+                stop_stdio(ep)
+            except AgentError as e:
+                errors.append(e)
+                ep.kill()
+
+        # 2-4. socket session
+        log("socket: %d+%d sequential pings, %d pipelined ..." % (args.warmup, args.samples, args.requests))
+        sock_path = os.path.join(tmpdir, "agent.sock")
+        with errfile("socket") as ef:
+            ep = None
+            try:
+                ep = spawn_socket(binary, "socket", ef, sock_path)
+                R["socket"] = {}
+                run_session(ep, args, True, R["socket"])
+                stop_socket(ep)
+            except AgentError as e:
+                errors.append(e)
+                if ep:
+                    ep.kill()
+
+        # harness floor
+        if not args.no_floor and shutil.which("cat"):
+            log("cat floor ...")
+            try:
+                R["cat"] = {}
+                run_cat_session(args, R["cat"])
+            except AgentError as e:
+                log("note: cat floor failed: %s" % e)
+    finally:
+        notes = []
+        for name, p in errpaths.items():
+            try:
+                size = os.path.getsize(p)
+            except OSError:
+                size = 0
+            if size:
+                notes.append("%s run wrote %d bytes to stderr; last lines: `%s`"
+                             % (name, size, short(stderr_tail(p, 3).replace("\n", " ⏎ "), 400)))
+        R["stderr_notes"] = notes
+        shutil.rmtree(tmpdir, ignore_errors=True)
+
+    rows = build_rows(R)
+    print()
+    print("cloud-agent benchmark  %s" % started)
+    print("machine: %s CPUs, %s, %s, load %s" % (info["nproc"], info["cpu"], info["kernel"], info["load"]))
+    print("binary:  %s (%.2f MiB)" % (binary, R["binary_size"] / 1048576.0))
+    print()
+    print(text_table(HEADERS, rows))
+    print()
+    for n in R["stderr_notes"]:
+        print("note: " + n)
+    if errors:
+        print("AGENT MISBEHAVIOUR:")
+        for e in errors:
+            print("  - " + str(e))
+    write_results(args.results, R, args, binary, errors, info, started)
+    print("wrote %s" % os.path.abspath(args.results))
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
