@@ -77,6 +77,29 @@ final class TemporaryDirectory: Sendable {
         #expect(try await third.waitForExit() == 0)
     }
 
+    @Test func ofTwoAgentsStartingAtOnceExactlyOneServes() async throws {
+        let directory = TemporaryDirectory()
+        let socket = directory.path + "/agent.sock"
+        let agents = try (0..<4).map { _ in try AgentProcess(["serve", "--socket", socket]) }
+        // The losers exit at once; the winner keeps serving.
+        var exited: [Int32] = []
+        var winners: [AgentProcess] = []
+        for agent in agents {
+            let outcome = try await agent.waitForLog(anyOf: ["another agent is already serving", "listening on \(socket)"])
+            if outcome.hasPrefix("another") {
+                exited.append(try await agent.waitForExit())
+            } else {
+                winners.append(agent)
+            }
+        }
+        #expect(exited == [1, 1, 1])
+        #expect(winners.count == 1)
+        let winner = try #require(winners.first)
+        #expect(try await LineConnection.connect(socketPath: socket).ping(id: 1)["result"] == .object([:]))
+        winner.signal(SIGTERM)
+        #expect(try await winner.waitForExit() == 0)
+    }
+
     @Test func refusesToReplaceAFileThatIsNotASocket() async throws {
         let directory = TemporaryDirectory()
         let path = directory.path + "/agent.sock"
@@ -119,11 +142,11 @@ final class TemporaryDirectory: Sendable {
         DetachedThread.start { stalled.sendRaw(flood) }
         let healthy = try LineConnection.connect(socketPath: socket)
         for id in 0..<50 {
-            #expect(try await healthy.ping(id: id, timeout: 5)["result"] == .object([:]))
+            #expect(try await healthy.ping(id: id, timeout: 15)["result"] == .object([:]))
         }
         stalled.close()
         try await agent.waitForLog("session 1 ended")
-        #expect(try await healthy.ping(id: 99, timeout: 5)["result"] == .object([:]))
+        #expect(try await healthy.ping(id: 99, timeout: 15)["result"] == .object([:]))
     }
 
     @Test func exitClosesOnlyThatClientsSession() async throws {

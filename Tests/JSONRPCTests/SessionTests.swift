@@ -58,7 +58,7 @@ final class EndBox: Sendable {
     @Test func slowRequestDoesNotDelayPing() async throws {
         let harness = SessionHarness()
         harness.client.request(1, "slow", ["seconds": 30])
-        let pong = try await harness.client.ping(id: 2, timeout: 5)
+        let pong = try await harness.client.ping(id: 2, timeout: 15)
         #expect(pong["result"] == .object([:]))
         #expect(harness.client.heldMessages.allSatisfy { $0["id"] == nil })
         harness.client.notify("$/cancelRequest", ["id": 1])
@@ -185,7 +185,7 @@ final class EndBox: Sendable {
         harness.client.request(1, "slow", ["seconds": 60])
         _ = try await harness.client.ping(id: 2)
         harness.client.close()
-        let end = await harness.waitForEnd(timeout: 5)
+        let end = await harness.waitForEnd(timeout: 15)
         #expect(end != nil, "the session ends promptly instead of waiting for the 60 s request")
     }
 }

@@ -72,10 +72,16 @@ public final class AgentProcess: Sendable {
 
     /// Waits until the agent's stderr contains `text` (a log line it prints on an event).
     public func waitForLog(_ text: String, timeout: Double = 20) async throws {
+        _ = try await waitForLog(anyOf: [text], timeout: timeout)
+    }
+
+    /// Waits until the agent's stderr contains one of `texts`, and returns which.
+    public func waitForLog(anyOf texts: [String], timeout: Double = 20) async throws -> String {
         let deadline = DispatchTime.now() + timeout
         let capture = stderrCapture
-        let found = await onOwnThread { capture.waitFor(text, deadline: deadline) }
-        if !found { throw LineInbox.Failure.logLineMissing(text, stderr: stderr) }
+        let found = await onOwnThread { capture.waitFor(anyOf: texts, deadline: deadline) }
+        guard let found else { throw LineInbox.Failure.logLineMissing(texts.joined(separator: "' or '"), stderr: stderr) }
+        return found
     }
 
     /// Sends a signal to the agent.
@@ -164,12 +170,16 @@ final class StderrCapture: Sendable {
         arrived.signal()
     }
 
-    /// Blocks until `text` has been written or the stream ended or the deadline passed.
-    func waitFor(_ text: String, deadline: DispatchTime) -> Bool {
+    /// Blocks until one of `texts` has been written (returning it), or the stream ended or the
+    /// deadline passed (nil).
+    func waitFor(anyOf texts: [String], deadline: DispatchTime) -> String? {
         while true {
-            let (found, ended) = state.withLock { (String(decoding: $0.data, as: UTF8.self).contains(text), $0.ended) }
-            if found { return true }
-            if ended || arrived.wait(timeout: deadline) == .timedOut { return self.text.contains(text) }
+            let (written, ended) = state.withLock { (String(decoding: $0.data, as: UTF8.self), $0.ended) }
+            if let found = texts.first(where: written.contains) { return found }
+            if ended || arrived.wait(timeout: deadline) == .timedOut {
+                let final = self.text
+                return texts.first(where: final.contains)
+            }
         }
     }
 

@@ -11,10 +11,14 @@ import Synchronization
 /// The socket file is created mode 0600 in a directory created 0700 if missing; a live agent
 /// already answering on the path is refused, a stale socket file is replaced, and the file is
 /// removed again by `stop()` (only if it is still ours).
+/// - Important: an exclusive `flock` on `PATH.lock`, held while serving, decides which of two
+///   agents starting at once gets the path; probing the socket alone cannot, since a socket
+///   that is bound but not yet listening refuses connections just like a stale one.
 public final class UnixSocketServer: Sendable {
     private struct State {
         var listener: Int32 = -1
         var identity: (device: UInt, inode: UInt)?
+        var lock: Int32 = -1
         var stopped = false
     }
 
@@ -40,7 +44,14 @@ public final class UnixSocketServer: Sendable {
     /// Prepares the directory, checks for a live or stale socket, binds and listens.
     public func listen(backlog: Int32 = 128) throws(UnixSocket.Failure) {
         try prepareDirectory()
-        try clearStaleSocket()
+        let lock = try acquireLock()
+        do {
+            try clearStaleSocket()
+        } catch {
+            Glibc.close(lock)
+            throw error
+        }
+        state.withLock { $0.lock = lock }
         let fd = try UnixSocket.makeSocket()
         let previousMask = umask(0o177)
         let bound = try UnixSocket.withAddress(path) { Glibc.bind(fd, $0, $1) }
@@ -77,11 +88,12 @@ public final class UnixSocketServer: Sendable {
 
     /// Stops accepting and removes the socket file if it is still the one we created.
     public func stop() {
-        let (fd, identity, wasStopped) = state.withLock { state in
-            let result = (state.listener, state.identity, state.stopped)
+        let (fd, identity, lock, wasStopped) = state.withLock { state in
+            let result = (state.listener, state.identity, state.lock, state.stopped)
             state.stopped = true
             return result
         }
+        defer { if lock >= 0, !wasStopped { Glibc.close(lock) } }
         guard !wasStopped, fd >= 0 else { return }
         _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
         acceptDone.wait()
@@ -143,6 +155,22 @@ public final class UnixSocketServer: Sendable {
         guard mkdir(directory, 0o700) == 0 || errno == EEXIST else {
             throw UnixSocket.failure("cannot create \(directory)")
         }
+    }
+
+    /// Takes the exclusive lock that says "an agent serves this path"; fails if another holds it.
+    private func acquireLock() throws(UnixSocket.Failure) -> Int32 {
+        let lockPath = path + ".lock"
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw UnixSocket.failure("cannot open \(lockPath)") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            if code == EWOULDBLOCK {
+                throw UnixSocket.Failure(message: "another agent is already serving on \(path)", errorNumber: EADDRINUSE)
+            }
+            throw UnixSocket.Failure(message: "cannot lock \(lockPath): \(String(cString: strerror(code)))", errorNumber: code)
+        }
+        return fd
     }
 
     private func clearStaleSocket() throws(UnixSocket.Failure) {
