@@ -10,42 +10,67 @@ import Synchronization
 ///
 /// One process-wide sink holds the threshold so every `Logger` agrees on it.
 /// - Important: lines are written with a single `write(2)` under a lock, so concurrent
-///   loggers never interleave within a line.
+///   loggers never interleave within a line. Logging never blocks the agent: when stderr is a
+///   pipe nobody drains (an embedding editor that ignores it), lines are dropped and counted,
+///   and the next line that gets through says how many were lost.
 public final class LogSink: Sendable {
+    private struct State {
+        var level: LogLevel
+        var dropped = 0
+    }
+
     /// The process-wide sink used by loggers that are not given one.
     public static let standardError = LogSink(fileDescriptor: 2)
 
     private let fileDescriptor: Int32
-    private let state: Mutex<LogLevel>
+    private let state: Mutex<State>
 
     /// Creates a sink writing to `fileDescriptor` at `level`.
     public init(fileDescriptor: Int32, level: LogLevel = .info) {
         self.fileDescriptor = fileDescriptor
-        self.state = Mutex(level)
+        self.state = Mutex(State(level: level))
     }
 
     /// The lowest level that is printed.
     public var level: LogLevel {
-        get { state.withLock { $0 } }
-        set { state.withLock { $0 = newValue } }
+        get { state.withLock { $0.level } }
+        set { state.withLock { $0.level = newValue } }
     }
 
     /// Writes one formatted line if `level` passes the threshold.
     func emit(_ level: LogLevel, label: String, message: String) {
         let line = "\(Self.timestamp()) \(level) [\(label)] \(message)\n"
-        var bytes = Array(line.utf8)
-        state.withLock { threshold in
-            guard level >= threshold, threshold != .off else { return }
-            bytes.withUnsafeMutableBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return
-                    }
-                    offset += written
+        state.withLock { state in
+            guard level >= state.level, state.level != .off else { return }
+            guard isWritable() else {
+                state.dropped += 1
+                return
+            }
+            var text = line
+            if state.dropped > 0 {
+                text = "\(Self.timestamp()) warning [log] \(state.dropped) log line(s) dropped: stderr was not being read\n" + line
+                state.dropped = 0
+            }
+            writeAll(Array(text.utf8))
+        }
+    }
+
+    /// Whether a write would not block (a pipe with room, a terminal, a file).
+    private func isWritable() -> Bool {
+        var request = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
+        return poll(&request, 1, 0) == 1 && request.revents & Int16(POLLOUT) != 0
+    }
+
+    private func writeAll(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
                 }
+                offset += written
             }
         }
     }

@@ -114,6 +114,16 @@ import TestSupport
         #expect(agent.stderr.contains("ignored cancellation of unknown or finished request 999"))
     }
 
+    @Test func anUndrainedStderrNeverStallsTheAgent() async throws {
+        let agent = try AgentProcess(["serve", "--log-level", "debug"], drainingStderr: false)
+        // Each ignored notification logs a debug line: far more than a pipe buffer holds.
+        let noise = String(repeating: #"{"jsonrpc":"2.0","method":"no.such.notification"}"# + "\n", count: 5_000)
+        agent.connection.sendRaw(Array(noise.utf8))
+        #expect(try await agent.connection.ping(id: 1)["result"] == .object([:]))
+        agent.connection.request(2, "debug.sleep", ["seconds": 0])
+        #expect(try await agent.connection.response(2)["result"] == ["slept": 0])
+    }
+
     @Test func logLevelComesFromTheEnvironmentToo() async throws {
         let quiet = try await AgentProcess.run(["serve"], input: "{oops\n", environment: ["CLOUD_AGENT_LOG": "error"])
         #expect(quiet.status == 0)

@@ -30,15 +30,18 @@ public final class AgentProcess: Sendable {
     }
 
     /// Starts `cloud-agent` with `arguments` (default: `serve`); `prefix` (e.g. a uid-changing
-    /// wrapper) runs the binary.
+    /// wrapper) runs the binary. With `drainingStderr: false` nobody reads the agent's stderr,
+    /// like an embedding program that ignores it.
     public init(_ arguments: [String] = ["serve"], environment: [String: String] = [:],
-                executable: String = AgentProcess.binaryPath, prefix: [String] = []) throws {
+                executable: String = AgentProcess.binaryPath, prefix: [String] = [],
+                drainingStderr: Bool = true) throws {
         process = try ChildProcess.spawn(prefix + [executable] + arguments,
                                          environment: Self.environment(environment, defaultLogLevel: "debug"))
         connection = LineConnection(readFD: process.stdoutFD, writeFD: process.stdinFD)
         // The thread holds only the capture, not `self`, so releasing the AgentProcess kills the agent.
         let capture = stderrCapture
         let errorFD = process.stderrFD
+        guard drainingStderr else { return }
         DetachedThread.start {
             defer { Glibc.close(errorFD) }
             var buffer = [UInt8](repeating: 0, count: 16 << 10)
