@@ -48,12 +48,7 @@ enum CallCommand {
         let method = options.method
         let params = options.params
         let task = Task {
-            let message: OutgoingMessage
-            if methods.contains(method) {
-                message = await methods.respond(id: requestID, method: method, params: params, context: context)
-            } else {
-                message = .error(id: requestID, error: .methodNotFound(method))
-            }
+            let message = await methods.respond(id: requestID, method: method, params: params, context: context)
             response.withLock { $0 = message }
             done.signal()
         }
