@@ -11,7 +11,7 @@ let package = Package(
         .target(name: "JSONRPC", dependencies: ["Diagnostics"]),
         .target(name: "Agent", dependencies: ["JSONRPC", "Diagnostics"]),
         .executableTarget(name: "CloudAgentCLI", dependencies: ["Agent", "JSONRPC", "Diagnostics"]),
-        .target(name: "TestSupport", dependencies: ["JSONRPC"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["JSONRPC", "Diagnostics"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "TestSupport"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "JSONRPC", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "JSONRPC"]),

@@ -44,7 +44,6 @@ enum CallCommand {
         let context = RequestContext(id: requestID, method: options.method, progress: progress, logger: logger)
         let response = Mutex<OutgoingMessage?>(nil)
         let done = DispatchSemaphore(value: 0)
-        let interrupted = Mutex(false)
         let method = options.method
         let params = options.params
         let task = Task {
@@ -52,18 +51,9 @@ enum CallCommand {
             response.withLock { $0 = message }
             done.signal()
         }
-        let signals = SignalWatcher { _ in
-            let second = interrupted.withLock { state -> Bool in
-                defer { state = true }
-                return state
-            }
-            if second { exit(130) }
-            task.cancel()
-        }
+        let interruption = CallInterruption { task.cancel() }
         done.wait()
-        withExtendedLifetime(signals) {}
-        let status = finish(response.withLock { $0! }, options: options)
-        return interrupted.withLock { $0 } && status != 0 ? 130 : status
+        return interruption.exitStatus(for: finish(response.withLock { $0! }, options: options))
     }
 
     private static func runAgainstSocket(path: String, request: JSONValue, options: Options) -> Int32 {
@@ -79,17 +69,8 @@ enum CallCommand {
             writeStderr("cloud-agent: cannot send the request to \(path)\n")
             return 1
         }
-        let interrupted = Mutex(false)
         let cancel = JSONSerializer.bytes(["jsonrpc": "2.0", "method": "$/cancelRequest", "params": ["id": requestID.jsonValue]])
-        let signals = SignalWatcher { _ in
-            let second = interrupted.withLock { state -> Bool in
-                defer { state = true }
-                return state
-            }
-            if second { exit(130) }
-            _ = writeLine(cancel, to: fd)
-        }
-        defer { withExtendedLifetime(signals) {} }
+        let interruption = CallInterruption { _ = writeLine(cancel, to: fd) }
         var framer = LineFramer(maxLineBytes: Int.max / 2)
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         while true {
@@ -115,8 +96,7 @@ enum CallCommand {
                 } else {
                     outgoing = .result(id: requestID, result: message["result"] ?? .null)
                 }
-                let status = finish(outgoing, options: options)
-                return interrupted.withLock { $0 } && status != 0 ? 130 : status
+                return interruption.exitStatus(for: finish(outgoing, options: options))
             }
         }
     }

@@ -51,7 +51,7 @@ public final class LogSink: Sendable {
                 text = "\(Self.timestamp()) warning [log] \(state.dropped) log line(s) dropped: stderr was not being read\n" + line
                 state.dropped = 0
             }
-            writeAll(Array(text.utf8))
+            FileDescriptorIO.writeAll(Array(text.utf8), to: fileDescriptor)
         }
     }
 
@@ -59,20 +59,6 @@ public final class LogSink: Sendable {
     private func isWritable() -> Bool {
         var request = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
         return poll(&request, 1, 0) == 1 && request.revents & Int16(POLLOUT) != 0
-    }
-
-    private func writeAll(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(fileDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
     }
 
     private static func timestamp() -> String {

@@ -17,6 +17,22 @@ final class TemporaryDirectory: Sendable {
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// The socket path tests use inside this directory.
+    var socketPath: String { path + "/agent.sock" }
+}
+
+/// A socket agent serving in a directory of its own; the directory lives as long as this does.
+struct ServingAgent {
+    let directory: TemporaryDirectory
+    var socket: String { directory.socketPath }
+    let agent: AgentProcess
+
+    static func start(environment: [String: String] = [:]) async throws -> ServingAgent {
+        let directory = TemporaryDirectory()
+        let agent = try await SocketTests.startServer(directory.socketPath, environment: environment)
+        return ServingAgent(directory: directory, agent: agent)
+    }
 }
 
 /// The socket transport through the real binary: many sessions, isolation, file hygiene.
@@ -60,7 +76,7 @@ final class TemporaryDirectory: Sendable {
 
     @Test func refusesToStartWhenALiveAgentServesThePathAndReplacesAStaleOne() async throws {
         let directory = TemporaryDirectory()
-        let socket = directory.path + "/agent.sock"
+        let socket = directory.socketPath
         let first = try await Self.startServer(socket)
         let second = try await AgentProcess.run(["serve", "--socket", socket])
         #expect(second.status == 1)
@@ -79,7 +95,7 @@ final class TemporaryDirectory: Sendable {
 
     @Test func ofTwoAgentsStartingAtOnceExactlyOneServes() async throws {
         let directory = TemporaryDirectory()
-        let socket = directory.path + "/agent.sock"
+        let socket = directory.socketPath
         let agents = try (0..<4).map { _ in try AgentProcess(["serve", "--socket", socket]) }
         // The losers exit at once; the winner keeps serving.
         var exited: [Int32] = []
@@ -102,7 +118,7 @@ final class TemporaryDirectory: Sendable {
 
     @Test func refusesToReplaceAFileThatIsNotASocket() async throws {
         let directory = TemporaryDirectory()
-        let path = directory.path + "/agent.sock"
+        let path = directory.socketPath
         #expect(FileManager.default.createFile(atPath: path, contents: Data("keep me".utf8)))
         let result = try await AgentProcess.run(["serve", "--socket", path])
         #expect(result.status == 1)
@@ -111,9 +127,9 @@ final class TemporaryDirectory: Sendable {
     }
 
     @Test func twoClientsAreIndependentAndAVanishedClientsWorkIsCancelled() async throws {
-        let directory = TemporaryDirectory()
-        let socket = directory.path + "/agent.sock"
-        let agent = try await Self.startServer(socket)
+        let serving = try await ServingAgent.start()
+        let (socket, agent) = (serving.socket, serving.agent)
+        defer { withExtendedLifetime(serving) {} }
         let staying = try LineConnection.connect(socketPath: socket)
         let leaving = try LineConnection.connect(socketPath: socket)
         staying.request(1, "debug.sleep", ["seconds": 0.5, "steps": 2])
@@ -131,9 +147,9 @@ final class TemporaryDirectory: Sendable {
     }
 
     @Test func aStalledReaderDoesNotAffectOtherClients() async throws {
-        let directory = TemporaryDirectory()
-        let socket = directory.path + "/agent.sock"
-        let agent = try await Self.startServer(socket, environment: ["CLOUD_AGENT_LOG": "info"])
+        let serving = try await ServingAgent.start(environment: ["CLOUD_AGENT_LOG": "info"])
+        let (socket, agent) = (serving.socket, serving.agent)
+        defer { withExtendedLifetime(serving) {} }
         let stalled = try LineConnection.connect(socketPath: socket, reading: false)
         // Ask for far more output than socket buffers hold, and never read it.
         let blob = String(repeating: "z", count: 64 << 10)
@@ -150,9 +166,9 @@ final class TemporaryDirectory: Sendable {
     }
 
     @Test func exitClosesOnlyThatClientsSession() async throws {
-        let directory = TemporaryDirectory()
-        let socket = directory.path + "/agent.sock"
-        let agent = try await Self.startServer(socket)
+        let serving = try await ServingAgent.start()
+        let (socket, agent) = (serving.socket, serving.agent)
+        defer { withExtendedLifetime(serving) {} }
         let first = try LineConnection.connect(socketPath: socket)
         let second = try LineConnection.connect(socketPath: socket)
         first.request(1, "shutdown")
@@ -166,9 +182,9 @@ final class TemporaryDirectory: Sendable {
     }
 
     @Test func signalAnswersInFlightRequestsOfEverySessionBeforeExiting() async throws {
-        let directory = TemporaryDirectory()
-        let socket = directory.path + "/agent.sock"
-        let agent = try await Self.startServer(socket)
+        let serving = try await ServingAgent.start()
+        let (socket, agent) = (serving.socket, serving.agent)
+        defer { withExtendedLifetime(serving) {} }
         let clients = try (0..<3).map { _ in try LineConnection.connect(socketPath: socket) }
         for client in clients {
             client.request(7, "debug.sleep", ["seconds": 60])
@@ -186,7 +202,7 @@ final class TemporaryDirectory: Sendable {
     func connectionsFromAnotherUserAreRefused() async throws {
         // A world-traversable directory and socket, so only the peer check stands in the way.
         let directory = TemporaryDirectory(mode: 0o755)
-        let socket = directory.path + "/agent.sock"
+        let socket = directory.socketPath
         let agent = try await Self.startServer(socket)
         chmod(socket, 0o666)
         // The other user needs a binary it can read: copy ours next to the socket.
@@ -206,9 +222,9 @@ final class TemporaryDirectory: Sendable {
     }
 
     @Test func callAgainstTheSocketStreamsProgressAndCancelsOnInterrupt() async throws {
-        let directory = TemporaryDirectory()
-        let socket = directory.path + "/agent.sock"
-        let agent = try await Self.startServer(socket)
+        let serving = try await ServingAgent.start()
+        let (socket, agent) = (serving.socket, serving.agent)
+        defer { withExtendedLifetime(serving) {} }
         let done = try await AgentProcess.run(["call", "--socket", socket, "debug.sleep", #"{"seconds":0.2,"steps":2}"#])
         #expect(done.status == 0)
         #expect(try JSONParser.parse(done.stdout) == ["slept": 0.2])

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Diagnostics
 import Foundation
 import JSONRPC
 import Synchronization
@@ -29,13 +30,11 @@ public final class AgentProcess: Sendable {
         return FileManager.default.currentDirectoryPath + "/.build/debug/cloud-agent"
     }
 
-    /// Starts `cloud-agent` with `arguments` (default: `serve`); `prefix` (e.g. a uid-changing
-    /// wrapper) runs the binary. With `drainingStderr: false` nobody reads the agent's stderr,
-    /// like an embedding program that ignores it.
+    /// Starts `cloud-agent` with `arguments` (default: `serve`). With `drainingStderr: false`
+    /// nobody reads the agent's stderr, like an embedding program that ignores it.
     public init(_ arguments: [String] = ["serve"], environment: [String: String] = [:],
-                executable: String = AgentProcess.binaryPath, prefix: [String] = [],
                 drainingStderr: Bool = true) throws {
-        process = try ChildProcess.spawn(prefix + [executable] + arguments,
+        process = try ChildProcess.spawn([Self.binaryPath] + arguments,
                                          environment: Self.environment(environment, defaultLogLevel: "debug"))
         connection = LineConnection(readFD: process.stdoutFD, writeFD: process.stdinFD)
         // The thread holds only the capture, not `self`, so releasing the AgentProcess kills the agent.

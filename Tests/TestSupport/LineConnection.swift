@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Diagnostics
 import Foundation
 import JSONRPC
 import Synchronization
@@ -91,11 +92,6 @@ public final class LineConnection: Sendable {
     public func next(timeout: Double = defaultTimeout) async throws -> JSONValue {
         if let first = held.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) { return first }
         return try JSONParser.parse(try await inbox.next(timeout: timeout))
-    }
-
-    /// The next raw line, ignoring held messages.
-    public func nextRaw(timeout: Double = defaultTimeout) async throws -> [UInt8] {
-        try await inbox.next(timeout: timeout)
     }
 
     /// Waits for the first message matching `predicate`, holding the others for later.

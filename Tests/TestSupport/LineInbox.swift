@@ -78,7 +78,4 @@ public final class LineInbox: Sendable {
             }
         }
     }
-
-    /// Lines received but not yet taken.
-    public var pendingCount: Int { state.withLock { $0.lines.count } }
 }

@@ -19,8 +19,5 @@ public struct ErrorCode: RawRepresentable, Sendable, Hashable, CustomStringConve
     /// The session has received `shutdown` and accepts no new requests.
     public static let shuttingDown = ErrorCode(-32001)
 
-    /// The range the JSON-RPC spec leaves to servers for their own errors.
-    public static let serverDefinedRange = -32099 ... -32000
-
     public var description: String { String(rawValue) }
 }

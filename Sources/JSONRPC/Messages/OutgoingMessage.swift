@@ -41,12 +41,6 @@ public enum OutgoingMessage: Sendable, Equatable {
         output.append(UInt8(ascii: "}"))
     }
 
-    /// The message as a `JSONValue`, for tests and batch assembly.
-    public var jsonValue: JSONValue {
-        // Parsing our own serializer's output cannot fail.
-        (try? JSONParser.parse(bytes)) ?? .null
-    }
-
     private static func appendID(_ id: RequestID?, to output: inout [UInt8]) {
         output.append(contentsOf: #""id":"#.utf8)
         JSONSerializer.append(id?.jsonValue ?? .null, to: &output)

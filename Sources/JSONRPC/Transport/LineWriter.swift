@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Diagnostics
 import Dispatch
 import Foundation
 import Synchronization
@@ -85,9 +86,6 @@ public final class LineWriter: Sendable {
         }
         if mustWait { space.wait() }
     }
-
-    /// True once the peer is gone or the writer was finished.
-    public var isClosed: Bool { state.withLock { $0.broken || $0.finishing } }
 
     /// Writes everything queued, then stops the thread; blocks until done.
     public func finish() {

@@ -2,7 +2,8 @@
 import Glibc
 #endif
 
-/// Blocking whole-buffer writes to a file descriptor, shared by every writer of lines.
+/// Blocking whole-buffer writes to a file descriptor, shared by every writer: log lines,
+/// protocol lines, command output. It lives in the lowest module so all of them can use it.
 public enum FileDescriptorIO {
     /// Writes all of `bytes`, retrying short writes and `EINTR`; false on any other failure
     /// (`errno` tells which).
