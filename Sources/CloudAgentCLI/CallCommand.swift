@@ -22,7 +22,8 @@ enum CallCommand {
 
     static let requestID = RequestID(1)
 
-    static func run(_ options: Options, logger: Logger) -> Int32 {
+    /// - Parameter providers: the providers to run the request on in this process; nil with `--socket`.
+    static func run(_ options: Options, providers: ProviderRegistry?, logger: Logger) -> Int32 {
         SignalWatcher.ignoreBrokenPipes()
         // Validate the request exactly as a session would.
         var request: [String: JSONValue] = ["jsonrpc": "2.0", "id": requestID.jsonValue, "method": .string(options.method)]
@@ -33,11 +34,11 @@ enum CallCommand {
         if let socketPath = options.socketPath {
             return runAgainstSocket(path: socketPath, request: .object(request), options: options)
         }
-        return runInProcess(options, logger: logger)
+        return runInProcess(options, providers: providers!, logger: logger)
     }
 
-    private static func runInProcess(_ options: Options, logger: Logger) -> Int32 {
-        let methods = AgentMethods.makeTable()
+    private static func runInProcess(_ options: Options, providers: ProviderRegistry, logger: Logger) -> Int32 {
+        let methods = AgentMethods.makeTable(providers: providers)
         let progress = ProgressReporter(token: requestID.jsonValue) { _, event in
             if !options.quiet { printProgress(event.jsonValue) }
         }

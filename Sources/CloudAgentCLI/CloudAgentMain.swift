@@ -16,6 +16,7 @@ enum CloudAgentMain {
         .init(name: "--socket", value: .optional),
         .init(name: "--max-message-bytes", value: .required),
         .init(name: "--quiet", value: .none), .init(name: "--compact", value: .none),
+        .init(name: "--config", value: .required),
     ]
 
     static func main() {
@@ -62,7 +63,8 @@ enum CloudAgentMain {
             if let limit = try parsed.integer("--max-message-bytes", in: 64...(1 << 30)) {
                 options.maxMessageBytes = limit
             }
-            return ServeCommand.run(socketPath: socketPath, options: options, logger: logger)
+            guard let providers = loadProviders(parsed, logger: logger) else { return 1 }
+            return ServeCommand.run(socketPath: socketPath, options: options, providers: providers, logger: logger)
         case "call":
             guard let method = operands.first else { throw .init(message: "call needs a METHOD") }
             guard operands.count <= 2 else { throw .init(message: "call takes METHOD and at most one PARAMS_JSON") }
@@ -75,11 +77,29 @@ enum CloudAgentMain {
                     throw .init(message: "PARAMS_JSON is not valid JSON: \(error)")
                 }
             }
-            return CallCommand.run(.init(method: method, params: params, socketPath: socketPath,
-                                         quiet: parsed.flags.contains("--quiet"),
-                                         compact: parsed.flags.contains("--compact")), logger: logger)
+            if socketPath != nil, parsed.options["--config"] != nil {
+                throw .init(message: "--config applies to the agent that serves the socket, not to 'call --socket'")
+            }
+            let options = CallCommand.Options(method: method, params: params, socketPath: socketPath,
+                                              quiet: parsed.flags.contains("--quiet"),
+                                              compact: parsed.flags.contains("--compact"))
+            if socketPath != nil { return CallCommand.run(options, providers: nil, logger: logger) }
+            guard let providers = loadProviders(parsed, logger: logger) else { return 1 }
+            return CallCommand.run(options, providers: providers, logger: logger)
         default:
             throw .init(message: "unknown command '\(command)' (use serve or call)")
+        }
+    }
+
+    /// The configured providers, or nil (after saying why) if the config file is unusable.
+    private static func loadProviders(_ parsed: ParsedArguments, logger: Logger) -> ProviderRegistry? {
+        let paths = AgentPaths.resolve(explicitConfig: parsed.options["--config"], environment: ProcessInfo.processInfo.environment)
+        do {
+            let configuration = try AgentConfiguration.load(paths, logger: logger)
+            return ProviderRegistry(configuration: configuration, paths: paths, logger: logger)
+        } catch {
+            writeStderr("cloud-agent: \(error)\n")
+            return nil
         }
     }
 

@@ -6,9 +6,9 @@ import Synchronization
 
 /// `cloud-agent serve`: one session on stdin/stdout, or many on a Unix socket.
 enum ServeCommand {
-    static func run(socketPath: String?, options: SessionOptions, logger: Logger) -> Int32 {
+    static func run(socketPath: String?, options: SessionOptions, providers: ProviderRegistry, logger: Logger) -> Int32 {
         SignalWatcher.ignoreBrokenPipes()
-        let methods = AgentMethods.makeTable()
+        let methods = AgentMethods.makeTable(providers: providers)
         if let socketPath {
             return serveSocket(path: socketPath, methods: methods, options: options, logger: logger)
         }

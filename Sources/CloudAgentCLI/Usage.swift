@@ -7,8 +7,8 @@ enum Usage {
     AWS, Google Cloud and Azure, spoken to over JSON-RPC 2.0.
 
     Usage:
-      cloud-agent serve [--socket [PATH]] [--max-message-bytes N] [--log-level LEVEL]
-      cloud-agent call METHOD [PARAMS_JSON|-] [--socket [PATH]] [--quiet] [--compact]
+      cloud-agent serve [--socket [PATH]] [--config FILE] [--max-message-bytes N] [--log-level LEVEL]
+      cloud-agent call METHOD [PARAMS_JSON|-] [--socket [PATH] | --config FILE] [--quiet] [--compact]
       cloud-agent --help | --version
 
     Commands:
@@ -22,6 +22,10 @@ enum Usage {
 
     Options:
       --socket [PATH]          Use a Unix socket (PATH defaults as above).
+      --config FILE            Providers to use (default $XDG_CONFIG_HOME/cloud-agent/config.json,
+                               else ~/.config/cloud-agent/config.json; without one, only the
+                               built-in 'local' provider). Local state lives under
+                               $XDG_STATE_HOME/cloud-agent (else ~/.local/state/cloud-agent).
       --max-message-bytes N    Longest accepted request line (default 16777216).
       --log-level LEVEL        trace, debug, info, warning, error or off (default: info;
                                also CLOUD_AGENT_LOG). Logs always go to stderr.
@@ -32,6 +36,10 @@ enum Usage {
 
     Exit status: 0 success; 1 the request failed or the agent could not start;
     2 usage error; 130 cancelled by Ctrl-C.
+
+    Example, on the built-in local provider (no cloud account needed):
+      cloud-agent call createCluster '{"name": "demo", "wait": true}'
+      cloud-agent call getKubeconfig '{"name": "demo"}'
 
     Protocol reference: protocol/README.md and protocol/openrpc.json.
     """

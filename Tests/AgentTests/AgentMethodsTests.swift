@@ -5,7 +5,9 @@ import Testing
 @testable import JSONRPC
 
 @Suite struct AgentMethodsTests {
-    let table = AgentMethods.makeTable()
+    let table = AgentMethods.makeTable(providers: ProviderRegistry(
+        configuration: AgentConfiguration(), paths: AgentPaths.resolve(explicitConfig: nil, environment: ["HOME": "/nonexistent"]),
+        logger: Logger(label: "t")))
 
     private func call(_ method: String, _ params: JSONValue? = nil) async -> OutgoingMessage {
         await table.respond(id: RequestID(1), method: method, params: params,

@@ -62,11 +62,25 @@ public final class AgentProcess: Sendable {
         process.send(SIGKILL)
     }
 
+    /// The agent's environment: the test's, with the log level set and, unless `overrides`
+    /// name them, fresh `XDG_STATE_HOME` and `XDG_CONFIG_HOME` directories, so an agent never
+    /// touches the user's real state or config.
     private static func environment(_ overrides: [String: String], defaultLogLevel: String) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["CLOUD_AGENT_LOG"] = environment["CLOUD_AGENT_TEST_LOG"] ?? defaultLogLevel
+        let isolated = isolatedHome()
+        environment["XDG_STATE_HOME"] = isolated["XDG_STATE_HOME"]
+        environment["XDG_CONFIG_HOME"] = isolated["XDG_CONFIG_HOME"]
         for (key, value) in overrides { environment[key] = value }
         return environment
+    }
+
+    /// `XDG_STATE_HOME` and `XDG_CONFIG_HOME` under a new empty directory; pass the same
+    /// result to several agents to let them share state (e.g. across a restart).
+    public static func isolatedHome() -> [String: String] {
+        let directory = "\(NSTemporaryDirectory())/cloud-agent-tests/\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return ["XDG_STATE_HOME": "\(directory)/state", "XDG_CONFIG_HOME": "\(directory)/config"]
     }
 
     /// Everything the agent has written to stderr so far.

@@ -61,10 +61,12 @@ public struct MethodTable: Sendable {
         }
     }
 
+    /// A handler's error as a wire error: its own `RPCError`, else the translator's, else
+    /// cancellation if the request was cancelled, else an internal error.
     private func translate(_ error: any Error) -> RPCError {
-        if Task.isCancelled || error is CancellationError { return .requestCancelled }
         if let error = error as? RPCError { return error }
         if let translated = errorTranslator?(error) { return translated }
+        if Task.isCancelled || error is CancellationError { return .requestCancelled }
         return .internalError(String(describing: type(of: error)))
     }
 }

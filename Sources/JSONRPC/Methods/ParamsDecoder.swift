@@ -11,6 +11,9 @@ enum ParamsDecoder {
         }
         // A method without params accepts any object: nothing to decode.
         if let none = NoParams() as? Params { return none }
+        if let strict = Params.self as? any StrictParams.Type {
+            try checkNames(object, allowed: strict.paramNames)
+        }
         if let path = firstOutOfRangeNumber(in: object, path: "") {
             throw RPCError.invalidParams(param: path, reason: "is a number out of range")
         }
@@ -19,6 +22,35 @@ enum ParamsDecoder {
         } catch let error as DecodingError {
             throw explain(error, params: object)
         }
+    }
+
+    /// Refuses unknown param names (suggesting the intended one) and a malformed progress token.
+    static func checkNames(_ object: JSONValue, allowed: Set<String>) throws {
+        guard case .object(let members) = object else { return }
+        for key in members.keys.sorted() where !allowed.contains(key) && key != "progressToken" && key != "_meta" {
+            let accepted = (allowed.union(["progressToken"])).sorted()
+            let suggestion = accepted.first { $0.lowercased() == key.lowercased() }
+                ?? accepted.first { editDistance($0.lowercased(), key.lowercased()) <= 2 }
+            let hint = suggestion.map { "did you mean '\($0)'?" } ?? "accepted: \(accepted.joined(separator: ", "))"
+            throw RPCError.invalidParams(param: key, reason: "is not a param of this method (\(hint))")
+        }
+        if let token = members["progressToken"], RequestID(token) == nil {
+            throw RPCError.invalidParams(param: "progressToken", reason: "must be a string or an integer, not \(token.typeDescription)")
+        }
+    }
+
+    private static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in stride(from: 1, through: b.count, by: 1) {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 
     /// Turns a `DecodingError` into -32602 naming the param (dotted path) and the problem.

@@ -12,6 +12,15 @@ public final class ProgressReporter: Sendable {
         public let kind: Kind
         public let message: String
         public let percentage: Int?
+        /// Further members of the progress value (e.g. `phase`, `status`, `resource`).
+        public let details: [String: JSONValue]
+
+        public init(kind: Kind, message: String, percentage: Int?, details: [String: JSONValue] = [:]) {
+            self.kind = kind
+            self.message = message
+            self.percentage = percentage
+            self.details = details
+        }
     }
 
     private enum Phase { case idle, begun, ended }
@@ -40,16 +49,16 @@ public final class ProgressReporter: Sendable {
         return id?.jsonValue
     }
 
-    public func begin(_ message: String, percentage: Int? = nil) {
-        send(.begin, message, percentage)
+    public func begin(_ message: String, percentage: Int? = nil, details: [String: JSONValue] = [:]) {
+        send(.begin, message, percentage, details)
     }
 
-    public func report(_ message: String, percentage: Int? = nil) {
-        send(.report, message, percentage)
+    public func report(_ message: String, percentage: Int? = nil, details: [String: JSONValue] = [:]) {
+        send(.report, message, percentage, details)
     }
 
-    public func end(_ message: String) {
-        send(.end, message, nil)
+    public func end(_ message: String, details: [String: JSONValue] = [:]) {
+        send(.end, message, nil, details)
     }
 
     /// Ends a begun sequence that the handler left open (called by the session).
@@ -58,7 +67,7 @@ public final class ProgressReporter: Sendable {
         if open { end(message) }
     }
 
-    private func send(_ kind: Event.Kind, _ message: String, _ percentage: Int?) {
+    private func send(_ kind: Event.Kind, _ message: String, _ percentage: Int?, _ details: [String: JSONValue] = [:]) {
         guard let token else { return }
         let clamped = percentage.map { min(100, max(0, $0)) }
         // Decide and emit under the lock so concurrent callers keep begin/report/end ordered.
@@ -67,7 +76,7 @@ public final class ProgressReporter: Sendable {
             case (.ended, _), (.idle, .end):
                 return
             case (.idle, .report):
-                emit(token, Event(kind: .begin, message: message, percentage: clamped))
+                emit(token, Event(kind: .begin, message: message, percentage: clamped, details: details))
                 phase = .begun
             case (.idle, .begin):
                 phase = .begun
@@ -78,7 +87,7 @@ public final class ProgressReporter: Sendable {
             case (.begun, .report):
                 break
             }
-            emit(token, Event(kind: kind, message: message, percentage: clamped))
+            emit(token, Event(kind: kind, message: message, percentage: clamped, details: details))
         }
     }
 }
@@ -86,7 +95,9 @@ public final class ProgressReporter: Sendable {
 extension ProgressReporter.Event {
     /// The `value` member of a `$/progress` notification.
     public var jsonValue: JSONValue {
-        var members: [String: JSONValue] = ["kind": .string(kind.rawValue), "message": .string(message)]
+        var members = details
+        members["kind"] = .string(kind.rawValue)
+        members["message"] = .string(message)
         if let percentage { members["percentage"] = .int(percentage) }
         return .object(members)
     }

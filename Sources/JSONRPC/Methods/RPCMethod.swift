@@ -27,3 +27,12 @@ public struct EmptyObject: Codable, Sendable, Equatable, JSONValueConvertible {
 extension JSONValue: JSONValueConvertible {
     public var jsonValue: JSONValue { self }
 }
+
+/// Params that name every param they accept, so a misspelt or unknown one is refused with
+/// -32602 instead of being silently ignored.
+///
+/// `progressToken` and `_meta` (which carries a progress token, as in MCP) are accepted by
+/// every method; a `progressToken` must be a string or an integer.
+public protocol StrictParams: Decodable {
+    static var paramNames: Set<String> { get }
+}

@@ -1,0 +1,26 @@
+import CloudCore
+import JSONRPC
+
+/// `listClusters`: one page of the provider's clusters, sorted by name.
+enum ListClusters: RPCMethod {
+    static let name = "listClusters"
+
+    struct Params: AgentParams {
+        var provider: String?
+        var limit: Int?
+        var pageToken: String?
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case provider, limit, pageToken }
+    }
+
+    struct Result: Codable, Sendable {
+        var clusters: [KubernetesCluster]
+        var nextPageToken: String?
+    }
+
+    static func run(_ params: Params, _ context: RequestContext, _ providers: ProviderRegistry) async throws -> Result {
+        let page = try WaitSettings.page(limit: params.limit, pageToken: params.pageToken)
+        let result = try await providers.provider(named: params.provider).listClusters(page)
+        return Result(clusters: result.items, nextPageToken: result.nextPageToken)
+    }
+}

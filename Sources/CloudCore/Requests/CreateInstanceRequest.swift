@@ -1,0 +1,40 @@
+/// What to create with `createInstance`, with its documented defaults.
+public struct CreateInstanceRequest: Sendable, Equatable {
+    public var name: String
+    /// Image id or name (AMI, image family URL, URN); nil means the provider's default where it has one.
+    public var image: String?
+    /// Machine type; nil means the provider's default.
+    public var instanceType: String?
+    /// Zone; nil means the provider's default zone.
+    public var zone: String?
+    /// Subnet to attach the instance to, where the cloud needs one.
+    public var subnet: String?
+    /// One OpenSSH public key line, installed for the default user.
+    public var sshPublicKey: String?
+    /// Boot-time user data (cloud-init), at most 16 KiB.
+    public var userData: String?
+    public var tags: [String: String]
+
+    public init(name: String, image: String? = nil, instanceType: String? = nil, zone: String? = nil, subnet: String? = nil,
+                sshPublicKey: String? = nil, userData: String? = nil, tags: [String: String] = [:]) {
+        self.name = name
+        self.image = image
+        self.instanceType = instanceType
+        self.zone = zone
+        self.subnet = subnet
+        self.sshPublicKey = sshPublicKey
+        self.userData = userData
+        self.tags = tags
+    }
+
+    /// Checks the rules every cloud shares.
+    public func validate() throws(CloudProviderError) {
+        try ResourceRules.instanceName(name)
+        for (field, value) in [("image", image), ("instanceType", instanceType), ("zone", zone), ("subnet", subnet)] {
+            if let value, value.isEmpty { throw .invalidRequest(field: field, reason: "must not be empty") }
+        }
+        if let sshPublicKey { try ResourceRules.sshPublicKey(sshPublicKey) }
+        if let userData { try ResourceRules.userData(userData) }
+        try ResourceRules.tags(tags)
+    }
+}
