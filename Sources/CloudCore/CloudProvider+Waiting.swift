@@ -1,3 +1,9 @@
+extension CloudProviderError {
+    /// The status message of a resource reported `deleted` because the cloud no longer knows it
+    /// (its `providerStatus` is the last one the cloud reported).
+    static let goneMessage = "deleted: the cloud no longer reports it"
+}
+
 extension CloudProvider {
     public func waitCluster(name: String, until target: WaitTarget, lastKnown: KubernetesCluster?,
                             options: WaitOptions) async throws -> KubernetesCluster {
@@ -10,7 +16,7 @@ extension CloudProvider {
             } catch CloudProviderError.notFound where target == .deleted {
                 guard var gone = last ?? lastKnown else { throw CloudProviderError.notFound(resourceType: "cluster", name: name) }
                 gone.status = .deleted
-                gone.statusMessage = nil
+                gone.statusMessage = CloudProviderError.goneMessage
                 gone.nodePools = []
                 return WaitObservation(resource: gone, status: .deleted, providerStatus: gone.providerStatus)
             }
@@ -28,7 +34,7 @@ extension CloudProvider {
             } catch CloudProviderError.notFound where target == .deleted {
                 guard var gone = last ?? lastKnown else { throw CloudProviderError.notFound(resourceType: "node pool", name: name) }
                 gone.status = .deleted
-                gone.statusMessage = nil
+                gone.statusMessage = CloudProviderError.goneMessage
                 return WaitObservation(resource: gone, status: .deleted, providerStatus: gone.providerStatus)
             }
         }
@@ -40,7 +46,8 @@ extension CloudProvider {
         return try await waiters.instances.wait(for: subject, options: options, policy: pollPolicy) { last in
             do {
                 let instance = try await self.getInstance(id: id)
-                return WaitObservation(resource: instance, status: instance.state, providerStatus: instance.providerState)
+                return WaitObservation(resource: instance, status: instance.state, providerStatus: instance.providerState,
+                                       statusMessage: instance.providerState)
             } catch CloudProviderError.notFound where target == .deleted {
                 guard var gone = last ?? lastKnown else { throw CloudProviderError.notFound(resourceType: "instance", name: id) }
                 gone.state = .deleted

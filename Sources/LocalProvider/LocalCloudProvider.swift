@@ -69,7 +69,7 @@ public actor LocalCloudProvider: CloudProvider {
                     (controlPlane, Step(at: 0, .creating, "CREATING", "creating node pool \(LocalCatalog.defaultPoolName)")),
                     (poolTime, end),
                 ])
-                var poolTimeline = Timeline(Step(at: now, .creating, "CREATING", "creating \(request.nodeCount) nodes",
+                var poolTimeline = Timeline(Step(at: now, .creating, "CREATING", "creating \(Self.nodes(request.nodeCount))",
                                                  version: version, nodeCount: request.nodeCount))
                 poolTimeline.schedule(now: now, [
                     (controlPlane + poolTime, fails ? Step(at: 0, .failed, "CREATE_FAILED", "cluster creation failed") : Step(at: 0, .active, "ACTIVE")),
@@ -218,7 +218,7 @@ public actor LocalCloudProvider: CloudProvider {
             }
             let clusterVersion = current.version ?? LocalCatalog.defaultVersion
             let version = try poolVersion(request.version, clusterVersion: clusterVersion)
-            var timeline = Timeline(Step(at: now, .creating, "CREATING", "creating \(request.nodeCount) nodes",
+            var timeline = Timeline(Step(at: now, .creating, "CREATING", "creating \(Self.nodes(request.nodeCount))",
                                          version: version, nodeCount: request.nodeCount))
             timeline.schedule(now: now, [(scaled(LocalCatalog.Duration.nodePool * 1.5), Step(at: 0, .active, "ACTIVE"))])
             let pool = PoolRecord(id: Self.newID("np-"), name: request.name, nodeType: request.nodeType ?? LocalCatalog.defaultNodeType,
@@ -257,7 +257,7 @@ public actor LocalCloudProvider: CloudProvider {
                                                   reason: "is \(current.step.status.rawValue); wait until it is active, then scale it")
             }
             pool.timeline.schedule(now: now, [
-                (0, Step(at: 0, .updating, "UPDATING", "scaling from \(current.nodeCount ?? 0) to \(nodeCount) nodes")),
+                (0, Step(at: 0, .updating, "UPDATING", "scaling from \(current.nodeCount ?? 0) to \(Self.nodes(nodeCount))")),
                 (scaled(LocalCatalog.Duration.poolScaling), Step(at: 0, .active, "ACTIVE", nodeCount: nodeCount)),
             ])
             record.pools[name] = pool
@@ -531,6 +531,8 @@ public actor LocalCloudProvider: CloudProvider {
             throw .invalidRequest(field: "version", reason: "is the cluster's current version")
         }
     }
+
+    static func nodes(_ count: Int) -> String { count == 1 ? "1 node" : "\(count) nodes" }
 
     static func newID(_ prefix: String, length: Int = 16) -> String {
         prefix + String((0..<length).map { _ in "0123456789abcdef".randomElement()! })

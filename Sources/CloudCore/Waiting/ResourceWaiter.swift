@@ -194,6 +194,10 @@ public actor ResourceWaiter<Resource: Encodable & Sendable> {
                 loop.latest = observation
                 switch loop.subject.target.verdict(for: observation.status) {
                 case .reached:
+                    let now = clock.now
+                    for subscriber in loop.subscribers.values {
+                        report(observation, to: subscriber, subject: loop.subject, reason: .changed, now: now)
+                    }
                     finish(key: key, loop: loop, with: .success(observation.resource))
                     return
                 case .unreachable:
