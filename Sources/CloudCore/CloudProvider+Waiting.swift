@@ -7,51 +7,62 @@ extension CloudProviderError {
 extension CloudProvider {
     public func waitCluster(name: String, until target: WaitTarget, lastKnown: KubernetesCluster?,
                             options: WaitOptions) async throws -> KubernetesCluster {
-        let subject = WaitSubject(resourceType: "cluster", name: name, target: target)
-        return try await waiters.clusters.wait(for: subject, options: options, policy: pollPolicy) { last in
-            do {
-                let cluster = try await self.getCluster(name: name)
-                return WaitObservation(resource: cluster, status: cluster.status, providerStatus: cluster.providerStatus,
-                                       statusMessage: cluster.statusMessage)
-            } catch CloudProviderError.notFound where target == .deleted {
-                guard var gone = last ?? lastKnown else { throw CloudProviderError.notFound(resourceType: "cluster", name: name) }
-                gone.status = .deleted
-                gone.statusMessage = CloudProviderError.goneMessage
-                gone.nodePools = []
-                return WaitObservation(resource: gone, status: .deleted, providerStatus: gone.providerStatus)
-            }
+        try await waitFor(WaitSubject(resourceType: "cluster", name: name, target: target), on: waiters.clusters,
+                          lastKnown: lastKnown, options: options) {
+            let cluster = try await self.getCluster(name: name)
+            return WaitObservation(resource: cluster, status: cluster.status, providerStatus: cluster.providerStatus,
+                                   statusMessage: cluster.statusMessage)
+        } gone: { cluster in
+            cluster.status = .deleted
+            cluster.statusMessage = CloudProviderError.goneMessage
+            cluster.nodePools = []
+            return cluster.providerStatus
         }
     }
 
     public func waitNodePool(cluster: String, name: String, until target: WaitTarget, lastKnown: NodePool?,
                              options: WaitOptions) async throws -> NodePool {
-        let subject = WaitSubject(resourceType: "node pool", name: "\(cluster)/\(name)", target: target)
-        return try await waiters.nodePools.wait(for: subject, options: options, policy: pollPolicy) { last in
-            do {
-                let pool = try await self.getNodePool(cluster: cluster, name: name)
-                return WaitObservation(resource: pool, status: pool.status, providerStatus: pool.providerStatus,
-                                       statusMessage: pool.statusMessage)
-            } catch CloudProviderError.notFound where target == .deleted {
-                guard var gone = last ?? lastKnown else { throw CloudProviderError.notFound(resourceType: "node pool", name: name) }
-                gone.status = .deleted
-                gone.statusMessage = CloudProviderError.goneMessage
-                return WaitObservation(resource: gone, status: .deleted, providerStatus: gone.providerStatus)
-            }
+        try await waitFor(WaitSubject(resourceType: "node pool", name: "\(cluster)/\(name)", target: target), on: waiters.nodePools,
+                          lastKnown: lastKnown, options: options) {
+            let pool = try await self.getNodePool(cluster: cluster, name: name)
+            return WaitObservation(resource: pool, status: pool.status, providerStatus: pool.providerStatus,
+                                   statusMessage: pool.statusMessage)
+        } gone: { pool in
+            pool.status = .deleted
+            pool.statusMessage = CloudProviderError.goneMessage
+            return pool.providerStatus
         }
     }
 
     public func waitInstance(id: String, until target: WaitTarget, lastKnown: Instance?,
                              options: WaitOptions) async throws -> Instance {
-        let subject = WaitSubject(resourceType: "instance", name: id, target: target)
-        return try await waiters.instances.wait(for: subject, options: options, policy: pollPolicy) { last in
+        try await waitFor(WaitSubject(resourceType: "instance", name: id, target: target), on: waiters.instances,
+                          lastKnown: lastKnown, options: options) {
+            let instance = try await self.getInstance(id: id)
+            return WaitObservation(resource: instance, status: instance.state, providerStatus: instance.providerState,
+                                   statusMessage: instance.providerState)
+        } gone: { instance in
+            instance.state = .deleted
+            return instance.providerState
+        }
+    }
+
+    /// Waits through `waiter`, polling with `observe`. When waiting for deletion, a resource
+    /// the cloud no longer knows counts as deleted: the last one seen, marked so by `gone`
+    /// (which returns the last raw status the cloud reported).
+    private func waitFor<Resource: Encodable & Sendable>(
+        _ subject: WaitSubject, on waiter: ResourceWaiter<Resource>, lastKnown: Resource?, options: WaitOptions,
+        observe: @escaping @Sendable () async throws -> WaitObservation<Resource>,
+        gone: @escaping @Sendable (inout Resource) -> String
+    ) async throws -> Resource {
+        try await waiter.wait(for: subject, options: options, policy: pollPolicy) { last in
             do {
-                let instance = try await self.getInstance(id: id)
-                return WaitObservation(resource: instance, status: instance.state, providerStatus: instance.providerState,
-                                       statusMessage: instance.providerState)
-            } catch CloudProviderError.notFound where target == .deleted {
-                guard var gone = last ?? lastKnown else { throw CloudProviderError.notFound(resourceType: "instance", name: id) }
-                gone.state = .deleted
-                return WaitObservation(resource: gone, status: .deleted, providerStatus: gone.providerState)
+                return try await observe()
+            } catch CloudProviderError.notFound where subject.target == .deleted {
+                guard var resource = last ?? lastKnown else { throw CloudProviderError.notFound(resourceType: subject.resourceType, name: subject.name) }
+                let lastProviderStatus = gone(&resource)
+                return WaitObservation(resource: resource, status: .deleted, providerStatus: lastProviderStatus,
+                                       statusMessage: CloudProviderError.goneMessage)
             }
         }
     }

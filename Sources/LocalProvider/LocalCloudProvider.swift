@@ -331,65 +331,61 @@ public actor LocalCloudProvider: CloudProvider {
     }
 
     public func startInstance(id: String) async throws -> Instance {
-        try mutate { state, now in
-            var record = try liveInstance(id, in: state, now: now)
-            let status = record.timeline.state(at: now).step.status
+        try powerAction(id) { status, raw throws(CloudProviderError) in
             switch status {
             case .running, .creating:
-                return instanceView(record, now: now)
+                return nil
             case .stopped:
-                record.timeline.schedule(now: now, [
-                    (0, Step(at: 0, .creating, "pending")),
-                    (scaled(LocalCatalog.Duration.instanceTransition), Step(at: 0, .running, "running", publicIP: Self.newPublicIP())),
-                ])
+                return [(0, Step(at: 0, .creating, "pending")),
+                        (scaled(LocalCatalog.Duration.instanceTransition), Step(at: 0, .running, "running", publicIP: Self.newPublicIP()))]
             case .deleting, .deleted:
-                throw CloudProviderError.conflict(resourceType: "instance", name: id,
-                                                  reason: "is \(record.timeline.state(at: now).step.providerStatus); a terminated instance cannot be started")
+                throw Self.instanceConflict(id, "is \(raw); a terminated instance cannot be started")
             default:
-                throw CloudProviderError.conflict(resourceType: "instance", name: id,
-                                                  reason: "is \(record.timeline.state(at: now).step.providerStatus); wait until it is stopped, then start it")
+                throw Self.instanceConflict(id, "is \(raw); wait until it is stopped, then start it")
             }
-            state.instances[id] = record
-            return instanceView(record, now: now)
         }
     }
 
     public func stopInstance(id: String) async throws -> Instance {
-        try mutate { state, now in
-            var record = try liveInstance(id, in: state, now: now)
-            let status = record.timeline.state(at: now).step.status
+        try powerAction(id) { status, raw throws(CloudProviderError) in
             switch status {
             case .stopped, .stopping:
-                return instanceView(record, now: now)
+                return nil
             case .running:
-                record.timeline.schedule(now: now, [
-                    (0, Step(at: 0, .stopping, "stopping")),
-                    (scaled(LocalCatalog.Duration.instanceTransition), Step(at: 0, .stopped, "stopped", releasesPublicIP: true)),
-                ])
+                return [(0, Step(at: 0, .stopping, "stopping")),
+                        (scaled(LocalCatalog.Duration.instanceTransition), Step(at: 0, .stopped, "stopped", releasesPublicIP: true))]
             case .deleting, .deleted:
-                throw CloudProviderError.conflict(resourceType: "instance", name: id,
-                                                  reason: "is \(record.timeline.state(at: now).step.providerStatus); a terminated instance cannot be stopped")
+                throw Self.instanceConflict(id, "is \(raw); a terminated instance cannot be stopped")
             default:
-                throw CloudProviderError.conflict(resourceType: "instance", name: id,
-                                                  reason: "is \(record.timeline.state(at: now).step.providerStatus); wait until it is running, then stop it")
+                throw Self.instanceConflict(id, "is \(raw); wait until it is running, then stop it")
             }
+        }
+    }
+
+    public func terminateInstance(id: String) async throws -> Instance {
+        try powerAction(id) { status, _ in
+            if status == .deleting || status == .deleted { return nil }
+            return [(0, Step(at: 0, .deleting, "shutting-down")),
+                    (scaled(LocalCatalog.Duration.instanceTransition), Step(at: 0, .deleted, "terminated", releasesPublicIP: true))]
+        }
+    }
+
+    /// Runs a power action: `plan` gets the instance's status and raw state and returns the
+    /// phases to schedule, nil to answer the instance as it is (already there), or throws.
+    private func powerAction(_ id: String,
+                             _ plan: (ResourceStatus, String) throws(CloudProviderError) -> [(after: Double, step: Step)]?) throws -> Instance {
+        try mutate { state, now in
+            var record = try liveInstance(id, in: state, now: now)
+            let current = record.timeline.state(at: now).step
+            guard let phases = try plan(current.status, current.providerStatus) else { return instanceView(record, now: now) }
+            record.timeline.schedule(now: now, phases)
             state.instances[id] = record
             return instanceView(record, now: now)
         }
     }
 
-    public func terminateInstance(id: String) async throws -> Instance {
-        try mutate { state, now in
-            var record = try liveInstance(id, in: state, now: now)
-            let status = record.timeline.state(at: now).step.status
-            if status == .deleting || status == .deleted { return instanceView(record, now: now) }
-            record.timeline.schedule(now: now, [
-                (0, Step(at: 0, .deleting, "shutting-down")),
-                (scaled(LocalCatalog.Duration.instanceTransition), Step(at: 0, .deleted, "terminated", releasesPublicIP: true)),
-            ])
-            state.instances[id] = record
-            return instanceView(record, now: now)
-        }
+    private static func instanceConflict(_ id: String, _ reason: String) -> CloudProviderError {
+        .conflict(resourceType: "instance", name: id, reason: reason)
     }
 
     // MARK: - State access

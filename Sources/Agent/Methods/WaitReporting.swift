@@ -21,6 +21,15 @@ enum WaitReporting {
         return result
     }
 
+    /// Runs a wait on its own (`waitClusterReady`, `waitInstanceReady`) with the same progress.
+    static func wait<Resource: Sendable>(_ context: RequestContext, timeout: Duration, describe: String,
+                                         _ body: (WaitOptions) async throws -> Resource) async throws -> Resource {
+        context.progress.begin(describe)
+        let resource = try await body(options(timeout: timeout, context: context))
+        context.progress.end("done")
+        return resource
+    }
+
     /// Wait options that turn wait events into progress reports with `phase`, `status`,
     /// `providerStatus`, `elapsedSeconds`, `reason` and the `resource` as last seen.
     static func options(timeout: Duration, context: RequestContext) -> WaitOptions {

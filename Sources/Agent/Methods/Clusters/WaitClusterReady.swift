@@ -18,10 +18,8 @@ enum WaitClusterReady: RPCMethod {
         try ResourceRules.clusterName(params.name)
         let timeout = try WaitSettings.forWait(timeoutSeconds: params.timeoutSeconds, defaultSeconds: WaitSettings.clusterTimeout)
         let provider = try await providers.provider(named: params.provider)
-        context.progress.begin("waiting for cluster \(params.name) to become active")
-        let cluster = try await provider.waitCluster(name: params.name, until: .ready, lastKnown: nil,
-                                                     options: WaitReporting.options(timeout: timeout, context: context))
-        context.progress.end("done")
-        return cluster
+        return try await WaitReporting.wait(context, timeout: timeout, describe: "waiting for cluster \(params.name) to become active") {
+            try await provider.waitCluster(name: params.name, until: .ready, lastKnown: nil, options: $0)
+        }
     }
 }

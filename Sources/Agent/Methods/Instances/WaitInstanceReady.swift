@@ -18,10 +18,8 @@ enum WaitInstanceReady: RPCMethod {
         try InstanceAction.checkID(params.id)
         let timeout = try WaitSettings.forWait(timeoutSeconds: params.timeoutSeconds, defaultSeconds: WaitSettings.instanceTimeout)
         let provider = try await providers.provider(named: params.provider)
-        context.progress.begin("waiting for instance \(params.id) to be running")
-        let instance = try await provider.waitInstance(id: params.id, until: .ready, lastKnown: nil,
-                                                       options: WaitReporting.options(timeout: timeout, context: context))
-        context.progress.end("done")
-        return instance
+        return try await WaitReporting.wait(context, timeout: timeout, describe: "waiting for instance \(params.id) to be running") {
+            try await provider.waitInstance(id: params.id, until: .ready, lastKnown: nil, options: $0)
+        }
     }
 }
