@@ -232,9 +232,12 @@ public actor ResourceWaiter<Resource: Encodable & Sendable> {
         }
     }
 
+    /// Sends heartbeats that are due, and those due within the next tenth of the interval with
+    /// them, so waits that began at slightly different times share wake-ups.
     private func sendHeartbeats(_ loop: Loop, now: ContinuousClock.Instant) {
         guard let latest = loop.latest else { return }
-        for subscriber in loop.subscribers.values where now - subscriber.lastEventAt >= heartbeatInterval {
+        let threshold = heartbeatInterval * 0.9
+        for subscriber in loop.subscribers.values where now - subscriber.lastEventAt >= threshold {
             report(latest, to: subscriber, subject: loop.subject, reason: .heartbeat, now: now)
         }
     }
