@@ -16,6 +16,7 @@ extension CloudProvider {
             cluster.status = .deleted
             cluster.statusMessage = CloudProviderError.goneMessage
             cluster.nodePools = []
+            cluster.endpoint = nil
             return cluster.providerStatus
         }
     }

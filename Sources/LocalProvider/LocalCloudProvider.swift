@@ -156,7 +156,11 @@ public actor LocalCloudProvider: CloudProvider {
             var record = try liveCluster(name, in: state, now: now)
             let current = record.timeline.state(at: now)
             let currentVersion = current.version ?? LocalCatalog.defaultVersion
-            if version == currentVersion { return clusterView(record, now: now) }
+            // Asking again for the upgrade under way, or done, answers the cluster as it is.
+            let settled = record.timeline.state(at: .infinity)
+            if version == (settled.version ?? LocalCatalog.defaultVersion), settled.step.status.isReady {
+                return clusterView(record, now: now)
+            }
             guard current.step.status == .active else {
                 throw CloudProviderError.conflict(resourceType: "cluster", name: name,
                                                   reason: "is \(current.step.status.rawValue); only an active cluster can be upgraded")
@@ -251,7 +255,9 @@ public actor LocalCloudProvider: CloudProvider {
             var record = try liveCluster(cluster, in: state, now: now)
             var pool = try livePool(name, of: record, now: now)
             let current = pool.timeline.state(at: now)
-            if current.nodeCount == nodeCount, current.step.status.isReady { return poolView(pool, cluster: cluster, now: now) }
+            // Asking again for the size under way, or reached, answers the pool as it is.
+            let settled = pool.timeline.state(at: .infinity)
+            if settled.nodeCount == nodeCount, settled.step.status.isReady { return poolView(pool, cluster: cluster, now: now) }
             guard current.step.status == .active else {
                 throw CloudProviderError.conflict(resourceType: "node pool", name: "\(cluster)/\(name)",
                                                   reason: "is \(current.step.status.rawValue); wait until it is active, then scale it")

@@ -50,7 +50,7 @@ import TestSupport
         Case("method a number", #"{"jsonrpc":"2.0","id":14,"method":7}"#, .error(-32600, id: 14)),
         Case("method missing", #"{"jsonrpc":"2.0","id":15}"#, .error(-32600, id: 15)),
         Case("unknown method", #"{"jsonrpc":"2.0","id":16,"method":"noSuchMethod"}"#, .error(-32601, id: 16)),
-        Case("reserved rpc. method", #"{"jsonrpc":"2.0","id":17,"method":"rpc.discover"}"#, .error(-32601, id: 17)),
+        Case("reserved rpc. method the agent does not have", #"{"jsonrpc":"2.0","id":17,"method":"rpc.describe"}"#, .error(-32601, id: 17)),
         Case("arrays nested 100k deep", String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000), .error(-32700, id: .null)),
         Case("objects nested 10k deep", String(repeating: #"{"a":"#, count: 10_000) + "1" + String(repeating: "}", count: 10_000), .error(-32700, id: .null)),
         Case("20 MiB line", #"{"jsonrpc":"2.0","id":20,"method":"debug.echo","params":{"pad":""# + String(repeating: "x", count: 20 << 20) + #""}}"#, .error(-32600, id: .null)),

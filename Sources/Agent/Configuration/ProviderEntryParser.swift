@@ -95,7 +95,9 @@ enum ProviderEntryParser {
             "isDefault": .bool(isDefault), "implemented": .bool(configuration.kind == .local),
             "settings": .object(settings),
         ]
-        if let region = configuration.region { members["region"] = .string(region) }
+        if let region = configuration.region ?? (configuration.kind == .local ? LocalSettings.defaultRegion : nil) {
+            members["region"] = .string(region)
+        }
         return .object(members)
     }
 

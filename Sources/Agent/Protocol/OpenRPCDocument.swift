@@ -8,7 +8,7 @@ enum OpenRPCDocument {
   "info": {
     "title": "cloud-agent",
     "version": "2026-11-28",
-    "description": "JSON-RPC 2.0 interface of `cloud-agent`. `info.version` is the protocol revision, the `protocolVersion` that `initialize` reports; the agent's own version is `serverInfo.version`.\n\nFraming: one JSON text per line (UTF-8, `\\n` terminated; `\\r\\n` accepted), over stdio (`cloud-agent serve`) or a Unix stream socket (`cloud-agent serve --socket PATH`). All methods take named params (an object); omitted params mean `{}`; unknown params are ignored. Requests run concurrently and responses may arrive out of order: match them by id.\n\nAny request may carry the optional params `progressToken` and `_meta.progressToken` (see `components.contentDescriptors`), which choose the token of its `$/progress` notifications.\n\nServer-to-client notifications are listed under `x-notifications`, all error codes under `x-error-codes`, transport rules under `x-transport`. See protocol/README.md for the prose contract. This document is static: the agent has no `rpc.discover` (all `rpc.*` names answer -32601)."
+    "description": "JSON-RPC 2.0 interface of `cloud-agent`, one agent for managed Kubernetes clusters (with their node pools) and virtual machines on several clouds. `info.version` is the protocol revision, the `protocolVersion` that `initialize` reports; the agent's own version is `serverInfo.version`.\n\nFraming: one JSON text per line (UTF-8, `\\n` terminated; `\\r\\n` accepted), over stdio (`cloud-agent serve`) or a Unix stream socket (`cloud-agent serve --socket PATH`). All methods take named params (an object); omitted params mean `{}`. The cloud methods (clusters, node pools, instances) refuse unknown params with -32602, suggesting the intended name; the other methods ignore them. Requests run concurrently and responses may arrive out of order: match them by id.\n\nCloud methods act through a configured provider, chosen by the `provider` param (default: the built-in `local` simulator, which needs no account; see `x-providers`). All clouds share one resource model (`KubernetesCluster`, `NodePool`, `Instance`) and one status vocabulary (`ResourceStatus`). Mutations answer at once with the resource as the cloud reports it, or, with `wait: true`, once it reaches its target state, streaming `$/progress` (see `x-wait`). `x-local-provider` on a method says how the local provider behaves.\n\nAny request may carry the optional params `progressToken` and `_meta.progressToken` (see `components.contentDescriptors`), which choose the token of its `$/progress` notifications.\n\nServer-to-client notifications are listed under `x-notifications`, all error codes under `x-error-codes`, transport rules under `x-transport`. See protocol/README.md for the prose contract. `rpc.discover` answers this document; every other `rpc.*` name answers -32601."
   },
   "x-protocol-version": "2026-11-28",
   "servers": [
@@ -56,7 +56,114 @@ enum OpenRPCDocument {
     },
     "batches": "A JSON array is a batch: answered with one array of the responses (notifications omitted; order unspecified); nothing is sent if every member is a notification; an empty array is answered with a single -32600 error object, not an array.",
     "ids": "A request id is a string or a number; a request with \"id\": null is answered with id null. An id still in flight on the same connection may not be reused (-32600, data {reason: \"duplicateId\"}).",
-    "reservedMethodPrefix": "rpc."
+    "reservedMethodPrefix": "rpc.",
+    "reservedMethods": "Names beginning with `rpc.` are reserved: `rpc.discover` is answered (this document); every other one answers -32601."
+  },
+  "x-providers": {
+    "configFile": {
+      "option": "cloud-agent serve --config FILE (also cloud-agent call --config FILE)",
+      "defaultPath": "$XDG_CONFIG_HOME/cloud-agent/config.json",
+      "fallbackPath": "~/.config/cloud-agent/config.json",
+      "schema": {
+        "$ref": "#/components/schemas/ConfigFile"
+      },
+      "rules": "Read once at start-up. A missing default file means defaults; a missing --config file, invalid JSON, an unknown key or an invalid entry stops the agent (exit status 1) with a message naming the field. A file holding secrets that others can read is used, with a warning (chmod 600)."
+    },
+    "builtIn": "A provider named `local` (kind local, region local-1, timeScale 1) always exists unless the file defines a provider named `local`.",
+    "default": "Calls without `provider` use `defaultProvider` of the config file, else `local`. It cannot be changed at run time.",
+    "runtime": "`configureProvider` adds or replaces a provider for the life of the agent process (all its sessions); `listProviders` shows them, secrets redacted.",
+    "kinds": {
+      "local": "Implemented: the built-in simulator. Resources persist in a state file, `$XDG_STATE_HOME/cloud-agent/local/NAME.json` (else ~/.local/state/cloud-agent/local/NAME.json) or the `stateFile` setting, mode 0600, written atomically; several agent processes may share it.",
+      "aws": "Accepted and validated; not implemented in this version (operations answer -32008).",
+      "gcp": "Accepted and validated; not implemented in this version (operations answer -32008).",
+      "azure": "Accepted and validated; not implemented in this version (operations answer -32008)."
+    },
+    "secrets": "Secret settings (secretAccessKey, sessionToken, accessToken, clientSecret) are never echoed: not in results, errors or logs."
+  },
+  "x-wait": {
+    "params": "Mutations take `wait` (boolean, default false) and `timeoutSeconds` (only with `wait: true`, else -32602); waitClusterReady and waitInstanceReady always wait and take `timeoutSeconds`.",
+    "timeouts": {
+      "clusters": 3600,
+      "nodePools": 3600,
+      "instances": 1800,
+      "maximum": 86400,
+      "minimumExclusive": 0
+    },
+    "targets": {
+      "createCluster": "active",
+      "upgradeCluster": "active",
+      "deleteCluster": "deleted",
+      "createNodePool": "active",
+      "scaleNodePool": "active",
+      "deleteNodePool": "deleted",
+      "createInstance": "running",
+      "startInstance": "running",
+      "stopInstance": "stopped",
+      "terminateInstance": "deleted",
+      "waitClusterReady": "active",
+      "waitInstanceReady": "running"
+    },
+    "progress": "While waiting: one `begin` (what is being done), a `report` (WaitProgressReport) on the first observation, on every change of status or phase, and as a heartbeat (`reason` \"heartbeat\") when nothing changed for 10 s, then one `end` (\"done\"; \"failed\" or \"cancelled\" before an error). All before the response. Without `wait`, a mutation sends no progress.",
+    "endings": {
+      "reached": "the result: the resource as it was when it reached the target",
+      "unreachable": "-32003 (the resource is in a state from which it will not reach the target by itself) or -32009 with data.code \"ResourceFailed\" (it is failed)",
+      "disappeared": "-32002 when the resource disappears while not waiting for its deletion",
+      "timeout": "-32007 with WaitFailureData; the cloud operation continues",
+      "cancelled": "-32800 with WaitCancelledData (by $/cancelRequest or the session ending); the cloud operation continues"
+    },
+    "polling": "Waits poll the cloud with capped exponential backoff and jitter (5 s to 30 s on clouds; 50 ms to 1 s on the local provider). Concurrent waits on one resource and target share one poll loop (see debug.stats).",
+    "deletion": "A resource the cloud no longer reports counts as deleted: the result is the last one seen with status `deleted` and statusMessage \"deleted: the cloud no longer reports it\"."
+  },
+  "x-local-provider": {
+    "kind": "local",
+    "summary": "A simulated cloud with realistic state machines, needing no account. It enforces what a cloud would (unique names, one-minor-step upgrades, no starting a terminated instance) and the strictest naming rules of all clouds, so scripts written against it port unchanged.",
+    "region": "local-1 unless configured; instance zones are REGIONa, REGIONb, REGIONc (default REGIONa)",
+    "versions": [
+      "1.31",
+      "1.32",
+      "1.33",
+      "1.34"
+    ],
+    "defaultVersion": "1.33",
+    "defaults": {
+      "nodeCount": 3,
+      "nodeType": "local.medium",
+      "instanceType": "local.small",
+      "image": "local-linux-24.04",
+      "initialNodePool": "default"
+    },
+    "limits": {
+      "nodeCount": {
+        "minimum": 0,
+        "maximum": 100
+      }
+    },
+    "names": {
+      "cluster": "^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$ (1 to 40, GKE's rule)",
+      "nodePool": "^[a-z][a-z0-9]{0,11}$ (1 to 12, AKS's rule)",
+      "instance": "^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$ (1 to 63, Compute Engine's rule)"
+    },
+    "timings": {
+      "note": "Seconds at timeScale 1; multiplied by the provider's timeScale (0 = instant).",
+      "createCluster": "2 (control plane) + 1 (node pool default)",
+      "deleteCluster": "1 (node pools, if any) + 1 (control plane)",
+      "upgradeCluster": "1.5 (control plane) + 1 (node pools)",
+      "createNodePool": 1.5,
+      "scaleNodePool": 1,
+      "deleteNodePool": 1,
+      "instanceTransition": 1
+    },
+    "simulateFailure": "The tag local:simulate=failure on createCluster makes the creation end `failed`.",
+    "terminatedInstanceRetention": "Terminated instances stay listed for 3600 s (real time, not scaled).",
+    "idempotentRepeats": [
+      "deleteCluster / deleteNodePool of a `deleting` resource",
+      "stopInstance of a `stopped` or `stopping` instance",
+      "startInstance of a `running` or starting (`creating`) instance",
+      "terminateInstance of a `deleting` or `deleted` instance",
+      "scaleNodePool to the node count the pool has or is being scaled to",
+      "upgradeCluster to the version the cluster has or is being upgraded to"
+    ],
+    "stateFile": "$XDG_STATE_HOME/cloud-agent/local/NAME.json (or the stateFile setting); survives restarts; state is a function of the clock, so operations progress while no agent runs."
   },
   "methods": [
     {
@@ -67,7 +174,7 @@ enum OpenRPCDocument {
         }
       ],
       "summary": "Optional handshake: who the agent is and what it answers.",
-      "description": "Optional; a client may call any method without it. All params are optional and unknown fields are ignored. The result lists every request method the agent answers (sorted) and the client-to-server notifications it accepts.",
+      "description": "Optional; a client may call any method without it. All params are optional and unknown fields are ignored. The result lists every request method the agent answers (sorted; `exit` and `$/cancelRequest`, being notifications, are listed under `notifications`) and the client-to-server notifications it accepts.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -134,18 +241,37 @@ enum OpenRPCDocument {
           "result": {
             "name": "InitializeResult",
             "value": {
-              "serverInfo": {
-                "name": "cloud-agent",
-                "version": "0.1.0"
-              },
-              "protocolVersion": "2026-11-28",
               "capabilities": {
                 "methods": [
+                  "configureProvider",
+                  "createCluster",
+                  "createInstance",
+                  "createNodePool",
                   "debug.echo",
                   "debug.sleep",
+                  "debug.stats",
+                  "deleteCluster",
+                  "deleteNodePool",
+                  "getAvailableVersions",
+                  "getCluster",
+                  "getInstance",
+                  "getKubeconfig",
+                  "getNodePool",
                   "initialize",
+                  "listClusters",
+                  "listInstances",
+                  "listNodePools",
+                  "listProviders",
                   "ping",
-                  "shutdown"
+                  "rpc.discover",
+                  "scaleNodePool",
+                  "shutdown",
+                  "startInstance",
+                  "stopInstance",
+                  "terminateInstance",
+                  "upgradeCluster",
+                  "waitClusterReady",
+                  "waitInstanceReady"
                 ],
                 "notifications": [
                   "$/cancelRequest",
@@ -155,6 +281,11 @@ enum OpenRPCDocument {
                   "stdio",
                   "unix"
                 ]
+              },
+              "protocolVersion": "2026-11-28",
+              "serverInfo": {
+                "name": "cloud-agent",
+                "version": "0.1.0"
               }
             }
           }
@@ -165,18 +296,37 @@ enum OpenRPCDocument {
           "result": {
             "name": "InitializeResult",
             "value": {
-              "serverInfo": {
-                "name": "cloud-agent",
-                "version": "0.1.0"
-              },
-              "protocolVersion": "2026-11-28",
               "capabilities": {
                 "methods": [
+                  "configureProvider",
+                  "createCluster",
+                  "createInstance",
+                  "createNodePool",
                   "debug.echo",
                   "debug.sleep",
+                  "debug.stats",
+                  "deleteCluster",
+                  "deleteNodePool",
+                  "getAvailableVersions",
+                  "getCluster",
+                  "getInstance",
+                  "getKubeconfig",
+                  "getNodePool",
                   "initialize",
+                  "listClusters",
+                  "listInstances",
+                  "listNodePools",
+                  "listProviders",
                   "ping",
-                  "shutdown"
+                  "rpc.discover",
+                  "scaleNodePool",
+                  "shutdown",
+                  "startInstance",
+                  "stopInstance",
+                  "terminateInstance",
+                  "upgradeCluster",
+                  "waitClusterReady",
+                  "waitInstanceReady"
                 ],
                 "notifications": [
                   "$/cancelRequest",
@@ -186,6 +336,11 @@ enum OpenRPCDocument {
                   "stdio",
                   "unix"
                 ]
+              },
+              "protocolVersion": "2026-11-28",
+              "serverInfo": {
+                "name": "cloud-agent",
+                "version": "0.1.0"
               }
             }
           }
@@ -503,6 +658,214 @@ enum OpenRPCDocument {
       ]
     },
     {
+      "name": "debug.stats",
+      "tags": [
+        {
+          "$ref": "#/components/tags/debug"
+        }
+      ],
+      "summary": "Counters of each provider's waits: how many, how many active, poll loops and polls.",
+      "description": "For benchmarks and diagnostics. For each configured provider (by name): `waits` begun since the agent started, `activeWaits` not yet finished, `pollLoops` begun and `polls` made (calls to the cloud's get). Concurrent waits on the same resource and target share one poll loop, so many callers waiting on one cluster cost one poll per interval: `pollLoops` grows by one for them, `waits` by each. Counters are per agent process, shared by all sessions. Takes no params (any are ignored).",
+      "paramStructure": "by-name",
+      "params": [],
+      "result": {
+        "name": "DebugStatsResult",
+        "schema": {
+          "$ref": "#/components/schemas/DebugStatsResult"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "after-a-session",
+          "description": "After the cluster, node pool and instance examples of this document, run in one session on the local provider.",
+          "params": [],
+          "result": {
+            "name": "DebugStatsResult",
+            "value": {
+              "waits": {
+                "gke": {
+                  "activeWaits": 0,
+                  "pollLoops": 0,
+                  "polls": 0,
+                  "waits": 0
+                },
+                "lab": {
+                  "activeWaits": 0,
+                  "pollLoops": 0,
+                  "polls": 0,
+                  "waits": 0
+                },
+                "local": {
+                  "activeWaits": 0,
+                  "pollLoops": 16,
+                  "polls": 127,
+                  "waits": 16
+                },
+                "prod": {
+                  "activeWaits": 0,
+                  "pollLoops": 0,
+                  "polls": 0,
+                  "waits": 0
+                }
+              }
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "rpc.discover",
+      "tags": [
+        {
+          "$ref": "#/components/tags/protocol"
+        }
+      ],
+      "summary": "This OpenRPC document.",
+      "description": "Answers the OpenRPC document describing the protocol (`protocol/openrpc.json`, built into the agent), as the OpenRPC service discovery method. It is the only `rpc.*` name the agent answers; every other name beginning with `rpc.` answers -32601. Takes no params (any are ignored).",
+      "paramStructure": "by-name",
+      "params": [],
+      "result": {
+        "name": "OpenRPCDocument",
+        "schema": {
+          "$ref": "#/components/schemas/OpenRPCDocument"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "discover",
+          "description": "Abbreviated: the real result is this whole document; here only `openrpc`, `info.title`, `info.version` and the method names are shown.",
+          "params": [],
+          "result": {
+            "name": "OpenRPCDocument",
+            "value": {
+              "openrpc": "1.3.2",
+              "info": {
+                "title": "cloud-agent",
+                "version": "2026-11-28"
+              },
+              "methods": [
+                {
+                  "name": "initialize"
+                },
+                {
+                  "name": "shutdown"
+                },
+                {
+                  "name": "exit"
+                },
+                {
+                  "name": "ping"
+                },
+                {
+                  "name": "debug.sleep"
+                },
+                {
+                  "name": "debug.echo"
+                },
+                {
+                  "name": "debug.stats"
+                },
+                {
+                  "name": "rpc.discover"
+                },
+                {
+                  "name": "$/cancelRequest"
+                },
+                {
+                  "name": "listProviders"
+                },
+                {
+                  "name": "configureProvider"
+                },
+                {
+                  "name": "createCluster"
+                },
+                {
+                  "name": "getCluster"
+                },
+                {
+                  "name": "listClusters"
+                },
+                {
+                  "name": "deleteCluster"
+                },
+                {
+                  "name": "waitClusterReady"
+                },
+                {
+                  "name": "getKubeconfig"
+                },
+                {
+                  "name": "upgradeCluster"
+                },
+                {
+                  "name": "getAvailableVersions"
+                },
+                {
+                  "name": "createNodePool"
+                },
+                {
+                  "name": "getNodePool"
+                },
+                {
+                  "name": "listNodePools"
+                },
+                {
+                  "name": "scaleNodePool"
+                },
+                {
+                  "name": "deleteNodePool"
+                },
+                {
+                  "name": "createInstance"
+                },
+                {
+                  "name": "getInstance"
+                },
+                {
+                  "name": "listInstances"
+                },
+                {
+                  "name": "startInstance"
+                },
+                {
+                  "name": "stopInstance"
+                },
+                {
+                  "name": "terminateInstance"
+                },
+                {
+                  "name": "waitInstanceReady"
+                }
+              ]
+            }
+          }
+        }
+      ]
+    },
+    {
       "name": "$/cancelRequest",
       "tags": [
         {
@@ -535,6 +898,4218 @@ enum OpenRPCDocument {
           ]
         }
       ]
+    },
+    {
+      "name": "listProviders",
+      "tags": [
+        {
+          "$ref": "#/components/tags/providers"
+        }
+      ],
+      "summary": "The configured providers, secrets redacted, and which one calls use by default.",
+      "description": "Every configured provider in configuration order: the built-in `local` (unless the config file defines its own provider named `local`), those of the config file, then those added by `configureProvider`. Each entry shows the provider's settings as configured, except that the value of every secret setting (`secretAccessKey`, `sessionToken`, `accessToken`, `clientSecret`) is shown as \"<redacted>\". `implemented` is false for kinds this version only accepts (aws, gcp, azure): their operations answer -32008. `region` is shown only when configured (a local provider without one uses `local-1`). Takes no params (any are ignored).",
+      "paramStructure": "by-name",
+      "params": [],
+      "result": {
+        "name": "ProviderList",
+        "schema": {
+          "$ref": "#/components/schemas/ProviderList"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "only-the-built-in-provider",
+          "description": "An agent started without a config file.",
+          "params": [],
+          "result": {
+            "name": "ProviderList",
+            "value": {
+              "defaultProvider": "local",
+              "providers": [
+                {
+                  "implemented": true,
+                  "isDefault": true,
+                  "kind": "local",
+                  "name": "local",
+                  "settings": {}
+                }
+              ]
+            }
+          }
+        },
+        {
+          "name": "after-configureProvider",
+          "description": "After the `configureProvider` calls of that method's examples: secret values are redacted.",
+          "params": [],
+          "result": {
+            "name": "ProviderList",
+            "value": {
+              "defaultProvider": "local",
+              "providers": [
+                {
+                  "implemented": true,
+                  "isDefault": true,
+                  "kind": "local",
+                  "name": "local",
+                  "settings": {}
+                },
+                {
+                  "implemented": false,
+                  "isDefault": false,
+                  "kind": "aws",
+                  "name": "prod",
+                  "region": "eu-west-1",
+                  "settings": {
+                    "accessKeyId": "AKIAIOSFODNN7EXAMPLE",
+                    "profile": "prod",
+                    "roleArn": "arn:aws:iam::123456789012:role/CloudAgent",
+                    "secretAccessKey": "<redacted>"
+                  }
+                },
+                {
+                  "implemented": true,
+                  "isDefault": false,
+                  "kind": "local",
+                  "name": "lab",
+                  "region": "lab-1",
+                  "settings": {
+                    "timeScale": 0
+                  }
+                },
+                {
+                  "implemented": false,
+                  "isDefault": false,
+                  "kind": "gcp",
+                  "name": "gke",
+                  "settings": {
+                    "accessToken": "<redacted>",
+                    "location": "europe-west1",
+                    "project": "my-project-123"
+                  }
+                }
+              ]
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "configureProvider",
+      "tags": [
+        {
+          "$ref": "#/components/tags/providers"
+        }
+      ],
+      "summary": "Add or replace a provider at run time; answers its description, secrets redacted.",
+      "description": "Params are one flat provider entry, exactly as in the config file's `providers` array: `{name, kind, region?, ...settings}`, where the settings allowed depend on `kind` (each is listed below with the kinds that take it; `x-params-schema` gives the exact shape per kind). A setting the kind does not have, a value of the wrong type or one that fails its check is -32602 naming it (with a suggestion for a near miss such as `Profile`); values are never quoted in errors. `progressToken` and `_meta` are accepted and are not settings.\n\nA new name is added at the end of the list; an existing name (including `local`) is replaced: later calls use the new provider, calls already running finish on the old one (a local provider keeps its resources in its state file, so a replacement with the same file sees the same resources). The change lasts as long as the agent process and is shared by all its sessions (socket connections); it is not written to the config file, and it does not change the default provider.\n\nThe aws, gcp and azure kinds are accepted and validated, but this version does not implement them: every cloud method through such a provider answers -32008 (`implemented` is false in the answer). Answers the provider as `listProviders` shows it.",
+      "x-params-schema": {
+        "$ref": "#/components/schemas/ProviderEntry"
+      },
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "name",
+          "required": true,
+          "description": "The provider's name, chosen by you, used as the `provider` param of cloud methods: 1 to 63 lowercase letters, digits, '-' and '_', starting with a letter or digit. A provider of the same name is replaced.",
+          "schema": {
+            "$ref": "#/components/schemas/ProviderName"
+          }
+        },
+        {
+          "name": "kind",
+          "required": true,
+          "description": "Which cloud: `local` (the built-in simulator), `aws`, `gcp` or `azure`.",
+          "schema": {
+            "$ref": "#/components/schemas/ProviderKind"
+          }
+        },
+        {
+          "name": "region",
+          "required": false,
+          "description": "The provider's region: lowercase letters, digits and hyphens. Default for clusters and instances created through it (local: default `local-1`; its instance zones are REGIONa, REGIONb, REGIONc).",
+          "schema": {
+            "$ref": "#/components/schemas/Region"
+          }
+        },
+        {
+          "name": "timeScale",
+          "required": false,
+          "description": "Setting of kind local only. Simulation pace. 1 = realistic demo pace (a cluster takes about 3 s), 0 = instant, 10 = ten times slower.",
+          "schema": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 10000,
+            "default": 1
+          }
+        },
+        {
+          "name": "stateFile",
+          "required": false,
+          "description": "Setting of kind local only. The file resources are kept in (default `$XDG_STATE_HOME/cloud-agent/local/NAME.json`). It must be an absolute path.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "accessKeyId",
+          "required": false,
+          "description": "Setting of kind aws only. Access key id; with `secretAccessKey`, explicit credentials.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "secretAccessKey",
+          "required": false,
+          "description": "Setting of kind aws only. Secret access key. Secret: never echoed.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "sessionToken",
+          "required": false,
+          "description": "Setting of kind aws only. Session token of temporary credentials. Secret: never echoed.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "profile",
+          "required": false,
+          "description": "Setting of kind aws only. Profile in ~/.aws/config and ~/.aws/credentials.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "roleArn",
+          "required": false,
+          "description": "Setting of kind aws only. Role to assume through STS (cross-account).",
+          "schema": {
+            "$ref": "#/components/schemas/IAMRoleARN"
+          }
+        },
+        {
+          "name": "externalId",
+          "required": false,
+          "description": "Setting of kind aws only. External id for assuming `roleArn`.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "eksRoleArn",
+          "required": false,
+          "description": "Setting of kind aws only. IAM role of EKS control planes created by `createCluster`.",
+          "schema": {
+            "$ref": "#/components/schemas/IAMRoleARN"
+          }
+        },
+        {
+          "name": "nodeRoleArn",
+          "required": false,
+          "description": "Setting of kind aws only. IAM role of EKS managed node groups.",
+          "schema": {
+            "$ref": "#/components/schemas/IAMRoleARN"
+          }
+        },
+        {
+          "name": "endpointURL",
+          "required": false,
+          "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing every AWS endpoint (tests, LocalStack, moto); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds).",
+          "schema": {
+            "$ref": "#/components/schemas/HTTPURL"
+          }
+        },
+        {
+          "name": "project",
+          "required": false,
+          "description": "Setting of kind gcp only. Project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9-]{4,28}[a-z0-9]$"
+          }
+        },
+        {
+          "name": "location",
+          "required": false,
+          "description": "Setting of the kinds gcp, azure. gcp: zone or region of clusters; azure: Azure region (e.g. eastus).",
+          "schema": {
+            "$ref": "#/components/schemas/Region"
+          }
+        },
+        {
+          "name": "zone",
+          "required": false,
+          "description": "Setting of kind gcp only. Default zone of instances.",
+          "schema": {
+            "$ref": "#/components/schemas/Region"
+          }
+        },
+        {
+          "name": "accessToken",
+          "required": false,
+          "description": "Setting of the kinds gcp, azure. gcp: OAuth 2.0 access token; azure: ARM bearer token. Secret: never echoed.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "credentialsFile",
+          "required": false,
+          "description": "Setting of kind gcp only. Application Default Credentials JSON file.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "subscriptionId",
+          "required": false,
+          "description": "Setting of kind azure only. Subscription id.",
+          "schema": {
+            "$ref": "#/components/schemas/GUID"
+          }
+        },
+        {
+          "name": "resourceGroup",
+          "required": false,
+          "description": "Setting of kind azure only. Resource group of clusters and VMs: 1 to 90 letters, digits, '_', '-', '.', '(' and ')', not ending with '.'.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 90
+          }
+        },
+        {
+          "name": "tenantId",
+          "required": false,
+          "description": "Setting of kind azure only. Directory (tenant) id of the service principal.",
+          "schema": {
+            "$ref": "#/components/schemas/GUID"
+          }
+        },
+        {
+          "name": "clientId",
+          "required": false,
+          "description": "Setting of kind azure only. Application (client) id of the service principal.",
+          "schema": {
+            "$ref": "#/components/schemas/GUID"
+          }
+        },
+        {
+          "name": "clientSecret",
+          "required": false,
+          "description": "Setting of kind azure only. Client secret of the service principal. Secret: never echoed.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "authorityHost",
+          "required": false,
+          "description": "Setting of kind azure only. Microsoft Entra authority (sovereign clouds).",
+          "schema": {
+            "$ref": "#/components/schemas/HTTPURL"
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "ProviderDescription",
+        "schema": {
+          "$ref": "#/components/schemas/ProviderDescription"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "local-provider-instant",
+          "description": "A second simulator, in region lab-1, whose operations complete at once. Its state file is `$XDG_STATE_HOME/cloud-agent/local/lab.json`.",
+          "params": [
+            {
+              "name": "name",
+              "value": "lab"
+            },
+            {
+              "name": "kind",
+              "value": "local"
+            },
+            {
+              "name": "region",
+              "value": "lab-1"
+            },
+            {
+              "name": "timeScale",
+              "value": 0
+            }
+          ],
+          "result": {
+            "name": "ProviderDescription",
+            "value": {
+              "implemented": true,
+              "isDefault": false,
+              "kind": "local",
+              "name": "lab",
+              "region": "lab-1",
+              "settings": {
+                "timeScale": 0
+              }
+            }
+          }
+        },
+        {
+          "name": "aws-provider-secret-redacted",
+          "description": "An aws provider: accepted and validated, `implemented` false; the secret is not echoed.",
+          "params": [
+            {
+              "name": "name",
+              "value": "prod"
+            },
+            {
+              "name": "kind",
+              "value": "aws"
+            },
+            {
+              "name": "region",
+              "value": "eu-west-1"
+            },
+            {
+              "name": "profile",
+              "value": "prod"
+            },
+            {
+              "name": "roleArn",
+              "value": "arn:aws:iam::123456789012:role/CloudAgent"
+            },
+            {
+              "name": "accessKeyId",
+              "value": "AKIAIOSFODNN7EXAMPLE"
+            },
+            {
+              "name": "secretAccessKey",
+              "value": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+            }
+          ],
+          "result": {
+            "name": "ProviderDescription",
+            "value": {
+              "implemented": false,
+              "isDefault": false,
+              "kind": "aws",
+              "name": "prod",
+              "region": "eu-west-1",
+              "settings": {
+                "accessKeyId": "AKIAIOSFODNN7EXAMPLE",
+                "profile": "prod",
+                "roleArn": "arn:aws:iam::123456789012:role/CloudAgent",
+                "secretAccessKey": "<redacted>"
+              }
+            }
+          }
+        },
+        {
+          "name": "gcp-provider",
+          "params": [
+            {
+              "name": "name",
+              "value": "gke"
+            },
+            {
+              "name": "kind",
+              "value": "gcp"
+            },
+            {
+              "name": "project",
+              "value": "my-project-123"
+            },
+            {
+              "name": "location",
+              "value": "europe-west1"
+            },
+            {
+              "name": "accessToken",
+              "value": "ya29.a0AfB_byC-example"
+            }
+          ],
+          "result": {
+            "name": "ProviderDescription",
+            "value": {
+              "implemented": false,
+              "isDefault": false,
+              "kind": "gcp",
+              "name": "gke",
+              "settings": {
+                "accessToken": "<redacted>",
+                "location": "europe-west1",
+                "project": "my-project-123"
+              }
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "createCluster",
+      "tags": [
+        {
+          "$ref": "#/components/tags/clusters"
+        }
+      ],
+      "summary": "Create a managed Kubernetes cluster with an initial node pool.",
+      "description": "Creates a cluster named `name` with an initial node pool named `default` of `nodeCount` nodes of `nodeType` (no node pool when `nodeCount` is 0). Answers the cluster as the cloud reports it right after the call: `status` `creating`, no `endpoint` yet. Omitted `version`, `region` and `nodeType` take the provider's defaults (see `getAvailableVersions` for versions).\n\nWith `wait: true` the call answers only once the cluster is `active`: the cluster as it was then, reporting `$/progress` meanwhile; if the cluster can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.\n\nNot idempotent: creating a name that exists (in any status, including `deleting`) is -32003. To retry a create whose answer was lost, call `getCluster` first.",
+      "x-local-provider": "Cluster names must be 1 to 40 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit (GKE's rule, the strictest, so names port to every cloud). Versions 1.31, 1.32, 1.33 (default) and 1.34; `nodeCount` 0 to 100; default `nodeType` `local.medium`; any valid region is accepted (default the provider's, `local-1`); `subnets` are recorded but not shown. Creation takes 2 s for the control plane, then 1 s for the `default` node pool (× `timeScale`). The tag `local:simulate` = `failure` makes the creation end `failed` (`providerStatus` FAILED, the pool CREATE_FAILED); with `wait: true` that answers -32009 `ResourceFailed`.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "name",
+          "required": true,
+          "description": "The new cluster's name, unique within the provider. Every cloud accepts letters, digits, '-' and '_' starting with a letter or digit, 1 to 100 characters; the local provider enforces the portable rule (see `x-local-provider`).",
+          "schema": {
+            "$ref": "#/components/schemas/ClusterName"
+          }
+        },
+        {
+          "name": "version",
+          "required": false,
+          "description": "Kubernetes version, `major.minor` or longer as the cloud spells it (`1.33`, `1.33.2`, `1.30.2-gke.1587003`), without a leading `v`. Default: the provider's default version (`isDefault` in `getAvailableVersions`). A version the provider does not offer is -32602.",
+          "schema": {
+            "$ref": "#/components/schemas/KubernetesVersionString"
+          }
+        },
+        {
+          "name": "region",
+          "required": false,
+          "description": "Region of the cluster. Default: the provider's region.",
+          "schema": {
+            "$ref": "#/components/schemas/Region"
+          }
+        },
+        {
+          "name": "nodeCount",
+          "required": false,
+          "description": "Nodes in the initial node pool `default`: 0 (no node pool) to 1000. Default 3. The local provider allows at most 100.",
+          "schema": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 1000,
+            "default": 3
+          }
+        },
+        {
+          "name": "nodeType",
+          "required": false,
+          "description": "Machine type of the initial node pool. Default: the provider's default.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "subnets",
+          "required": false,
+          "description": "Subnet ids for the control plane and nodes, where the cloud uses them: at most 16 non-empty strings of at most 1024 characters.",
+          "schema": {
+            "$ref": "#/components/schemas/Subnets"
+          }
+        },
+        {
+          "name": "tags",
+          "required": false,
+          "description": "Tags (labels) of the cluster: at most 50; keys 1 to 128 characters, values at most 256.",
+          "schema": {
+            "$ref": "#/components/schemas/Tags"
+          }
+        },
+        {
+          "name": "wait",
+          "required": false,
+          "description": "Wait until the cluster is `active` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
+          "schema": {
+            "type": "boolean",
+            "default": false
+          }
+        },
+        {
+          "name": "timeoutSeconds",
+          "required": false,
+          "description": "Only with `wait: true` (given without it: -32602). How long to wait, in seconds: more than 0, at most 86400 (24 h). Default 3600. When it passes, the call answers -32007 with where the resource stood; the cloud operation goes on.",
+          "schema": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 86400,
+            "default": 3600
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "KubernetesCluster",
+        "schema": {
+          "$ref": "#/components/schemas/KubernetesCluster"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/Timeout"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/WaitCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "create-without-waiting",
+          "description": "Answers at once; the cluster is `creating`.",
+          "params": [
+            {
+              "name": "name",
+              "value": "staging"
+            },
+            {
+              "name": "version",
+              "value": "1.32"
+            },
+            {
+              "name": "nodeCount",
+              "value": 3
+            },
+            {
+              "name": "nodeType",
+              "value": "local.large"
+            },
+            {
+              "name": "tags",
+              "value": {
+                "env": "staging"
+              }
+            }
+          ],
+          "result": {
+            "name": "KubernetesCluster",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:21Z",
+              "id": "lc-ae8193e2d4c46bfb",
+              "name": "staging",
+              "nodePools": [
+                {
+                  "cluster": "staging",
+                  "createdAt": "2026-11-28T15:38:21Z",
+                  "id": "np-bb0f8d0c5a52fee5",
+                  "name": "default",
+                  "nodeCount": 3,
+                  "nodeType": "local.large",
+                  "providerStatus": "CREATING",
+                  "status": "creating",
+                  "statusMessage": "creating 3 nodes",
+                  "version": "1.32"
+                }
+              ],
+              "provider": "local",
+              "providerStatus": "CREATING",
+              "region": "local-1",
+              "status": "creating",
+              "statusMessage": "creating control plane",
+              "tags": {
+                "env": "staging"
+              },
+              "version": "1.32"
+            }
+          }
+        },
+        {
+          "name": "create-and-wait",
+          "description": "Answers once the cluster is active (about 3 s on the local provider at `timeScale` 1). Progress (token 5): a `begin`, 3 `report`s (\"creating control plane\" (creating, changed), \"creating node pool default\" (creating, changed), \"active\" (active, changed)) and an `end` \"done\", all before the response.",
+          "params": [
+            {
+              "name": "name",
+              "value": "demo"
+            },
+            {
+              "name": "nodeCount",
+              "value": 2
+            },
+            {
+              "name": "tags",
+              "value": {
+                "team": "platform"
+              }
+            },
+            {
+              "name": "wait",
+              "value": true
+            }
+          ],
+          "result": {
+            "name": "KubernetesCluster",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:18Z",
+              "endpoint": "https://lc-0ee562bb114ea9e7.local-cluster.invalid:6443",
+              "id": "lc-0ee562bb114ea9e7",
+              "name": "demo",
+              "nodePools": [
+                {
+                  "cluster": "demo",
+                  "createdAt": "2026-11-28T15:38:18Z",
+                  "id": "np-1126802a07c8c129",
+                  "name": "default",
+                  "nodeCount": 2,
+                  "nodeType": "local.medium",
+                  "providerStatus": "ACTIVE",
+                  "status": "active",
+                  "version": "1.33"
+                }
+              ],
+              "provider": "local",
+              "providerStatus": "ACTIVE",
+              "region": "local-1",
+              "status": "active",
+              "tags": {
+                "team": "platform"
+              },
+              "version": "1.33"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "getCluster",
+      "tags": [
+        {
+          "$ref": "#/components/tags/clusters"
+        }
+      ],
+      "summary": "One cluster as the cloud reports it now.",
+      "description": "Answers the cluster, with its node pools, as the cloud reports it now. A cluster whose deletion has completed is gone: -32002. Read-only, safe to retry.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "name",
+          "required": true,
+          "description": "The cluster's name.",
+          "schema": {
+            "$ref": "#/components/schemas/ClusterName"
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "KubernetesCluster",
+        "schema": {
+          "$ref": "#/components/schemas/KubernetesCluster"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "active-cluster",
+          "params": [
+            {
+              "name": "name",
+              "value": "demo"
+            }
+          ],
+          "result": {
+            "name": "KubernetesCluster",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:18Z",
+              "endpoint": "https://lc-0ee562bb114ea9e7.local-cluster.invalid:6443",
+              "id": "lc-0ee562bb114ea9e7",
+              "name": "demo",
+              "nodePools": [
+                {
+                  "cluster": "demo",
+                  "createdAt": "2026-11-28T15:38:18Z",
+                  "id": "np-1126802a07c8c129",
+                  "name": "default",
+                  "nodeCount": 2,
+                  "nodeType": "local.medium",
+                  "providerStatus": "ACTIVE",
+                  "status": "active",
+                  "version": "1.33"
+                }
+              ],
+              "provider": "local",
+              "providerStatus": "ACTIVE",
+              "region": "local-1",
+              "status": "active",
+              "tags": {
+                "team": "platform"
+              },
+              "version": "1.33"
+            }
+          }
+        },
+        {
+          "name": "cluster-being-created",
+          "description": "While it is created: no `endpoint` yet, `statusMessage` says what the cloud is doing.",
+          "params": [
+            {
+              "name": "name",
+              "value": "staging"
+            }
+          ],
+          "result": {
+            "name": "KubernetesCluster",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:21Z",
+              "id": "lc-ae8193e2d4c46bfb",
+              "name": "staging",
+              "nodePools": [
+                {
+                  "cluster": "staging",
+                  "createdAt": "2026-11-28T15:38:21Z",
+                  "id": "np-bb0f8d0c5a52fee5",
+                  "name": "default",
+                  "nodeCount": 3,
+                  "nodeType": "local.large",
+                  "providerStatus": "CREATING",
+                  "status": "creating",
+                  "statusMessage": "creating 3 nodes",
+                  "version": "1.32"
+                }
+              ],
+              "provider": "local",
+              "providerStatus": "CREATING",
+              "region": "local-1",
+              "status": "creating",
+              "statusMessage": "creating control plane",
+              "tags": {
+                "env": "staging"
+              },
+              "version": "1.32"
+            }
+          }
+        },
+        {
+          "name": "failed-cluster",
+          "description": "A local cluster created with the tag `local:simulate` = `failure`.",
+          "params": [
+            {
+              "name": "name",
+              "value": "doomed"
+            }
+          ],
+          "result": {
+            "name": "KubernetesCluster",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:44Z",
+              "id": "lc-f1011c17441017d7",
+              "name": "doomed",
+              "nodePools": [
+                {
+                  "cluster": "doomed",
+                  "createdAt": "2026-11-28T15:38:44Z",
+                  "id": "np-3f50016923b99e48",
+                  "name": "default",
+                  "nodeCount": 1,
+                  "nodeType": "local.medium",
+                  "providerStatus": "CREATE_FAILED",
+                  "status": "failed",
+                  "statusMessage": "cluster creation failed",
+                  "version": "1.33"
+                }
+              ],
+              "provider": "local",
+              "providerStatus": "FAILED",
+              "region": "local-1",
+              "status": "failed",
+              "statusMessage": "simulated failure (tag local:simulate=failure)",
+              "tags": {
+                "local:simulate": "failure"
+              },
+              "version": "1.33"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "listClusters",
+      "tags": [
+        {
+          "$ref": "#/components/tags/clusters"
+        }
+      ],
+      "summary": "One page of the provider's clusters, sorted by name.",
+      "description": "Answers up to `limit` clusters of the provider, sorted by name, each with its node pools; `nextPageToken` is present when there are more: pass it as `pageToken` to get the next page. Clusters whose deletion has completed are not listed. Read-only, safe to retry.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "description": "At most this many items: 1 to 1000. Default 100.",
+          "schema": {
+            "$ref": "#/components/schemas/PageLimit"
+          }
+        },
+        {
+          "name": "pageToken",
+          "required": false,
+          "description": "The `nextPageToken` of the previous page; omit it for the first page. Tokens are opaque; an empty or made-up one is -32602.",
+          "schema": {
+            "$ref": "#/components/schemas/PageToken"
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "ClusterList",
+        "schema": {
+          "$ref": "#/components/schemas/ClusterList"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "first-page",
+          "description": "Two clusters, one per page.",
+          "params": [
+            {
+              "name": "limit",
+              "value": 1
+            }
+          ],
+          "result": {
+            "name": "ClusterList",
+            "value": {
+              "clusters": [
+                {
+                  "cloud": "local",
+                  "createdAt": "2026-11-28T15:38:18Z",
+                  "endpoint": "https://lc-0ee562bb114ea9e7.local-cluster.invalid:6443",
+                  "id": "lc-0ee562bb114ea9e7",
+                  "name": "demo",
+                  "nodePools": [
+                    {
+                      "cluster": "demo",
+                      "createdAt": "2026-11-28T15:38:18Z",
+                      "id": "np-1126802a07c8c129",
+                      "name": "default",
+                      "nodeCount": 2,
+                      "nodeType": "local.medium",
+                      "providerStatus": "ACTIVE",
+                      "status": "active",
+                      "version": "1.33"
+                    }
+                  ],
+                  "provider": "local",
+                  "providerStatus": "ACTIVE",
+                  "region": "local-1",
+                  "status": "active",
+                  "tags": {
+                    "team": "platform"
+                  },
+                  "version": "1.33"
+                }
+              ],
+              "nextPageToken": "p164656d6f"
+            }
+          }
+        },
+        {
+          "name": "next-page",
+          "description": "The last page has no `nextPageToken`.",
+          "params": [
+            {
+              "name": "limit",
+              "value": 1
+            },
+            {
+              "name": "pageToken",
+              "value": "p164656d6f"
+            }
+          ],
+          "result": {
+            "name": "ClusterList",
+            "value": {
+              "clusters": [
+                {
+                  "cloud": "local",
+                  "createdAt": "2026-11-28T15:38:21Z",
+                  "endpoint": "https://lc-ae8193e2d4c46bfb.local-cluster.invalid:6443",
+                  "id": "lc-ae8193e2d4c46bfb",
+                  "name": "staging",
+                  "nodePools": [
+                    {
+                      "cluster": "staging",
+                      "createdAt": "2026-11-28T15:38:21Z",
+                      "id": "np-bb0f8d0c5a52fee5",
+                      "name": "default",
+                      "nodeCount": 3,
+                      "nodeType": "local.large",
+                      "providerStatus": "ACTIVE",
+                      "status": "active",
+                      "version": "1.32"
+                    }
+                  ],
+                  "provider": "local",
+                  "providerStatus": "ACTIVE",
+                  "region": "local-1",
+                  "status": "active",
+                  "tags": {
+                    "env": "staging"
+                  },
+                  "version": "1.32"
+                }
+              ]
+            }
+          }
+        },
+        {
+          "name": "no-clusters",
+          "params": [],
+          "result": {
+            "name": "ClusterList",
+            "value": {
+              "clusters": []
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "deleteCluster",
+      "tags": [
+        {
+          "$ref": "#/components/tags/clusters"
+        }
+      ],
+      "summary": "Delete a cluster and its node pools; answers its last known state.",
+      "description": "Starts deleting the cluster and all its node pools and answers the cluster as the cloud reports it right after the call (`status` `deleting`). An `active` or `failed` cluster can be deleted; one that is `creating` or `updating` answers -32003 (wait for it to become active first).\n\nIdempotent while the deletion runs: deleting a cluster that is already `deleting` answers it unchanged. Once the deletion has completed the cluster is gone and a further call answers -32002.\n\nWith `wait: true` the call answers only once the cluster is gone: the cluster as last seen, with `status` `deleted`, `statusMessage` \"deleted: the cloud no longer reports it\", no node pools, and `providerStatus` the last raw status the cloud reported, reporting `$/progress` meanwhile; if the cluster ends `failed` instead it answers -32009 (`data.code` \"ResourceFailed\"); after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
+      "x-local-provider": "Deletion takes 1 s for the node pools (if any), then 1 s for the control plane (× `timeScale`).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "name",
+          "required": true,
+          "description": "The cluster's name.",
+          "schema": {
+            "$ref": "#/components/schemas/ClusterName"
+          }
+        },
+        {
+          "name": "wait",
+          "required": false,
+          "description": "Wait until the cluster is `deleted` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
+          "schema": {
+            "type": "boolean",
+            "default": false
+          }
+        },
+        {
+          "name": "timeoutSeconds",
+          "required": false,
+          "description": "Only with `wait: true` (given without it: -32602). How long to wait, in seconds: more than 0, at most 86400 (24 h). Default 3600. When it passes, the call answers -32007 with where the resource stood; the cloud operation goes on.",
+          "schema": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 86400,
+            "default": 3600
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "KubernetesCluster",
+        "schema": {
+          "$ref": "#/components/schemas/KubernetesCluster"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/Timeout"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/WaitCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "delete-without-waiting",
+          "description": "The cluster and its node pools are `deleting`.",
+          "params": [
+            {
+              "name": "name",
+              "value": "staging"
+            }
+          ],
+          "result": {
+            "name": "KubernetesCluster",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:21Z",
+              "endpoint": "https://lc-ae8193e2d4c46bfb.local-cluster.invalid:6443",
+              "id": "lc-ae8193e2d4c46bfb",
+              "name": "staging",
+              "nodePools": [
+                {
+                  "cluster": "staging",
+                  "createdAt": "2026-11-28T15:38:21Z",
+                  "id": "np-bb0f8d0c5a52fee5",
+                  "name": "default",
+                  "nodeCount": 5,
+                  "nodeType": "local.large",
+                  "providerStatus": "DELETING",
+                  "status": "deleting",
+                  "statusMessage": "deleting with the cluster",
+                  "version": "1.33"
+                }
+              ],
+              "provider": "local",
+              "providerStatus": "DELETING",
+              "region": "local-1",
+              "status": "deleting",
+              "statusMessage": "deleting node pools",
+              "tags": {
+                "env": "staging"
+              },
+              "version": "1.33"
+            }
+          }
+        },
+        {
+          "name": "delete-again-while-deleting",
+          "description": "Idempotent: the same call again answers the cluster unchanged.",
+          "params": [
+            {
+              "name": "name",
+              "value": "staging"
+            }
+          ],
+          "result": {
+            "name": "KubernetesCluster",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:21Z",
+              "endpoint": "https://lc-ae8193e2d4c46bfb.local-cluster.invalid:6443",
+              "id": "lc-ae8193e2d4c46bfb",
+              "name": "staging",
+              "nodePools": [
+                {
+                  "cluster": "staging",
+                  "createdAt": "2026-11-28T15:38:21Z",
+                  "id": "np-bb0f8d0c5a52fee5",
+                  "name": "default",
+                  "nodeCount": 5,
+                  "nodeType": "local.large",
+                  "providerStatus": "DELETING",
+                  "status": "deleting",
+                  "statusMessage": "deleting with the cluster",
+                  "version": "1.33"
+                }
+              ],
+              "provider": "local",
+              "providerStatus": "DELETING",
+              "region": "local-1",
+              "status": "deleting",
+              "statusMessage": "deleting node pools",
+              "tags": {
+                "env": "staging"
+              },
+              "version": "1.33"
+            }
+          }
+        },
+        {
+          "name": "delete-and-wait",
+          "description": "Progress (token 56): a `begin`, 3 `report`s (\"deleting node pools\" (deleting, changed), \"deleting control plane\" (deleting, changed), \"deleted: the cloud no longer reports it\" (deleted, changed)) and an `end` \"done\", all before the response.",
+          "params": [
+            {
+              "name": "name",
+              "value": "demo"
+            },
+            {
+              "name": "wait",
+              "value": true
+            }
+          ],
+          "result": {
+            "name": "KubernetesCluster",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:18Z",
+              "endpoint": "https://lc-0ee562bb114ea9e7.local-cluster.invalid:6443",
+              "id": "lc-0ee562bb114ea9e7",
+              "name": "demo",
+              "nodePools": [],
+              "provider": "local",
+              "providerStatus": "DELETING",
+              "region": "local-1",
+              "status": "deleted",
+              "statusMessage": "deleted: the cloud no longer reports it",
+              "tags": {
+                "team": "platform"
+              },
+              "version": "1.34"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "waitClusterReady",
+      "tags": [
+        {
+          "$ref": "#/components/tags/clusters"
+        }
+      ],
+      "summary": "Wait until a cluster is active, streaming progress.",
+      "description": "Answers the cluster once it is `active`, at once if it already is. Always reports progress: a `begin` (\"waiting for cluster NAME to become active\"), a `report` with the cluster's status, phase and the whole resource on every change and at least every 10 s, and an `end`. A cluster that can no longer become active answers -32003 (e.g. `deleting`) or -32009 with `data.code` \"ResourceFailed\" (`failed`); a cluster that does not exist answers -32002. After `timeoutSeconds` (default 3600) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. Neither affects the cluster. Safe to retry; concurrent waits on one cluster share one poll loop.",
+      "x-progress": {
+        "begin": "waiting for cluster NAME to become active",
+        "report": "WaitProgressReport, on every change and at least every 10 s",
+        "end": "done"
+      },
+      "x-cancellable": true,
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "name",
+          "required": true,
+          "description": "The cluster's name.",
+          "schema": {
+            "$ref": "#/components/schemas/ClusterName"
+          }
+        },
+        {
+          "name": "timeoutSeconds",
+          "required": false,
+          "description": "How long to wait, in seconds: more than 0, at most 86400 (24 h). Default 3600. When it passes, the call answers -32007 with where the resource stood; the cloud operation goes on.",
+          "schema": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 86400,
+            "default": 3600
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "KubernetesCluster",
+        "schema": {
+          "$ref": "#/components/schemas/KubernetesCluster"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/Timeout"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/WaitCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "wait-for-a-creating-cluster",
+          "description": "Progress (token 11): a `begin`, 3 `report`s (\"creating control plane\" (creating, changed), \"creating node pool default\" (creating, changed), \"active\" (active, changed)) and an `end` \"done\", all before the response.",
+          "params": [
+            {
+              "name": "name",
+              "value": "staging"
+            },
+            {
+              "name": "timeoutSeconds",
+              "value": 600
+            }
+          ],
+          "result": {
+            "name": "KubernetesCluster",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:21Z",
+              "endpoint": "https://lc-ae8193e2d4c46bfb.local-cluster.invalid:6443",
+              "id": "lc-ae8193e2d4c46bfb",
+              "name": "staging",
+              "nodePools": [
+                {
+                  "cluster": "staging",
+                  "createdAt": "2026-11-28T15:38:21Z",
+                  "id": "np-bb0f8d0c5a52fee5",
+                  "name": "default",
+                  "nodeCount": 3,
+                  "nodeType": "local.large",
+                  "providerStatus": "ACTIVE",
+                  "status": "active",
+                  "version": "1.32"
+                }
+              ],
+              "provider": "local",
+              "providerStatus": "ACTIVE",
+              "region": "local-1",
+              "status": "active",
+              "tags": {
+                "env": "staging"
+              },
+              "version": "1.32"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "getKubeconfig",
+      "tags": [
+        {
+          "$ref": "#/components/tags/clusters"
+        }
+      ],
+      "summary": "A kubeconfig for the cluster, optionally also written to a file.",
+      "description": "Answers a kubeconfig (YAML) for the cluster, which must be `active` or `updating` (one that is `creating`, `deleting` or `failed` has no API endpoint: -32003). With `path`, the kubeconfig is also written to that file, replaced atomically with mode 0600 (missing directories are created with mode 0700); `path` must be absolute, since the agent's working directory is not the caller's. A file that cannot be written answers -32603 with `data` `{type: \"fileError\", path}`. Read-only apart from the file; safe to retry.",
+      "x-local-provider": "The kubeconfig is valid for kubectl but points nowhere: the server is under the reserved `.invalid` domain and the token is a placeholder that grants nothing.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "name",
+          "required": true,
+          "description": "The cluster's name.",
+          "schema": {
+            "$ref": "#/components/schemas/ClusterName"
+          }
+        },
+        {
+          "name": "path",
+          "required": false,
+          "description": "Also write the kubeconfig to this absolute path (mode 0600, replaced atomically).",
+          "schema": {
+            "type": "string",
+            "pattern": "^/"
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "Kubeconfig",
+        "schema": {
+          "$ref": "#/components/schemas/Kubeconfig"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "kubeconfig",
+          "params": [
+            {
+              "name": "name",
+              "value": "demo"
+            }
+          ],
+          "result": {
+            "name": "Kubeconfig",
+            "value": {
+              "kubeconfig": "# Kubeconfig for cluster 'demo' of cloud-agent's local provider 'local'.\n# The cluster is simulated: the server address and the token below are placeholders;\n# nothing listens there and the token grants nothing.\napiVersion: v1\nkind: Config\nclusters:\n- name: local-demo\n  cluster:\n    server: https://lc-0ee562bb114ea9e7.local-cluster.invalid:6443\n    insecure-skip-tls-verify: true\ncontexts:\n- name: local-demo\n  context:\n    cluster: local-demo\n    user: local-demo\ncurrent-context: local-demo\nusers:\n- name: local-demo\n  user:\n    token: local-placeholder-token-not-a-secret\npreferences: {}\n"
+            }
+          }
+        },
+        {
+          "name": "kubeconfig-written-to-a-file",
+          "description": "`path` is echoed when the file was written.",
+          "params": [
+            {
+              "name": "name",
+              "value": "demo"
+            },
+            {
+              "name": "path",
+              "value": "/tmp/cloud-agent-doc/kube/demo.yaml"
+            }
+          ],
+          "result": {
+            "name": "Kubeconfig",
+            "value": {
+              "kubeconfig": "# Kubeconfig for cluster 'demo' of cloud-agent's local provider 'local'.\n# The cluster is simulated: the server address and the token below are placeholders;\n# nothing listens there and the token grants nothing.\napiVersion: v1\nkind: Config\nclusters:\n- name: local-demo\n  cluster:\n    server: https://lc-0ee562bb114ea9e7.local-cluster.invalid:6443\n    insecure-skip-tls-verify: true\ncontexts:\n- name: local-demo\n  context:\n    cluster: local-demo\n    user: local-demo\ncurrent-context: local-demo\nusers:\n- name: local-demo\n  user:\n    token: local-placeholder-token-not-a-secret\npreferences: {}\n",
+              "path": "/tmp/cloud-agent-doc/kube/demo.yaml"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "upgradeCluster",
+      "tags": [
+        {
+          "$ref": "#/components/tags/clusters"
+        }
+      ],
+      "summary": "Upgrade the control plane, then the node pools, to a newer Kubernetes version.",
+      "description": "Upgrades the cluster's control plane to `version` and then its ready node pools with it; answers the cluster right after the call (`status` `updating`, `version` still the old one until the control plane is done). The cluster must be `active` (else -32003). Upgrades go one minor version at a time and never down: `getAvailableVersions` with `cluster` lists the valid targets; any other version is -32602.\n\nIdempotent: upgrading to the version the cluster already has, or is already being upgraded to, answers it as it is.\n\nWith `wait: true` the call answers only once the cluster is `active`: the cluster as it was then, reporting `$/progress` meanwhile; if the cluster can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
+      "x-local-provider": "The control plane takes 1.5 s, then the node pools 1 s (× `timeScale`). Node pools that are not ready (e.g. still being created) keep their version.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "name",
+          "required": true,
+          "description": "The cluster's name.",
+          "schema": {
+            "$ref": "#/components/schemas/ClusterName"
+          }
+        },
+        {
+          "name": "version",
+          "required": true,
+          "description": "The target version (`1.34`): the next minor version of the cluster's, as `getAvailableVersions` with `cluster` lists, or the current one (no change).",
+          "schema": {
+            "$ref": "#/components/schemas/KubernetesVersionString"
+          }
+        },
+        {
+          "name": "wait",
+          "required": false,
+          "description": "Wait until the cluster is `active` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
+          "schema": {
+            "type": "boolean",
+            "default": false
+          }
+        },
+        {
+          "name": "timeoutSeconds",
+          "required": false,
+          "description": "Only with `wait: true` (given without it: -32602). How long to wait, in seconds: more than 0, at most 86400 (24 h). Default 3600. When it passes, the call answers -32007 with where the resource stood; the cloud operation goes on.",
+          "schema": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 86400,
+            "default": 3600
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "KubernetesCluster",
+        "schema": {
+          "$ref": "#/components/schemas/KubernetesCluster"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/Timeout"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/WaitCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "upgrade-without-waiting",
+          "params": [
+            {
+              "name": "name",
+              "value": "staging"
+            },
+            {
+              "name": "version",
+              "value": "1.33"
+            }
+          ],
+          "result": {
+            "name": "KubernetesCluster",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:21Z",
+              "endpoint": "https://lc-ae8193e2d4c46bfb.local-cluster.invalid:6443",
+              "id": "lc-ae8193e2d4c46bfb",
+              "name": "staging",
+              "nodePools": [
+                {
+                  "cluster": "staging",
+                  "createdAt": "2026-11-28T15:38:21Z",
+                  "id": "np-bb0f8d0c5a52fee5",
+                  "name": "default",
+                  "nodeCount": 3,
+                  "nodeType": "local.large",
+                  "providerStatus": "ACTIVE",
+                  "status": "active",
+                  "version": "1.32"
+                }
+              ],
+              "provider": "local",
+              "providerStatus": "UPDATING",
+              "region": "local-1",
+              "status": "updating",
+              "statusMessage": "upgrading control plane to 1.33",
+              "tags": {
+                "env": "staging"
+              },
+              "version": "1.32"
+            }
+          }
+        },
+        {
+          "name": "upgrade-and-wait",
+          "description": "With a `progressToken`. Progress (token \"upgrade-demo\"): a `begin`, 3 `report`s (\"upgrading control plane to 1.34\" (updating, changed), \"upgrading node pools to 1.34\" (updating, changed), \"active\" (active, changed)) and an `end` \"done\", all before the response.",
+          "params": [
+            {
+              "name": "name",
+              "value": "demo"
+            },
+            {
+              "name": "version",
+              "value": "1.34"
+            },
+            {
+              "name": "wait",
+              "value": true
+            },
+            {
+              "name": "progressToken",
+              "value": "upgrade-demo"
+            }
+          ],
+          "result": {
+            "name": "KubernetesCluster",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:18Z",
+              "endpoint": "https://lc-0ee562bb114ea9e7.local-cluster.invalid:6443",
+              "id": "lc-0ee562bb114ea9e7",
+              "name": "demo",
+              "nodePools": [
+                {
+                  "cluster": "demo",
+                  "createdAt": "2026-11-28T15:38:18Z",
+                  "id": "np-1126802a07c8c129",
+                  "name": "default",
+                  "nodeCount": 2,
+                  "nodeType": "local.medium",
+                  "providerStatus": "ACTIVE",
+                  "status": "active",
+                  "version": "1.34"
+                }
+              ],
+              "provider": "local",
+              "providerStatus": "ACTIVE",
+              "region": "local-1",
+              "status": "active",
+              "tags": {
+                "team": "platform"
+              },
+              "version": "1.34"
+            }
+          }
+        },
+        {
+          "name": "upgrade-to-the-current-version",
+          "description": "Idempotent: the cluster already runs 1.34, so it is answered unchanged.",
+          "params": [
+            {
+              "name": "name",
+              "value": "demo"
+            },
+            {
+              "name": "version",
+              "value": "1.34"
+            }
+          ],
+          "result": {
+            "name": "KubernetesCluster",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:18Z",
+              "endpoint": "https://lc-0ee562bb114ea9e7.local-cluster.invalid:6443",
+              "id": "lc-0ee562bb114ea9e7",
+              "name": "demo",
+              "nodePools": [
+                {
+                  "cluster": "demo",
+                  "createdAt": "2026-11-28T15:38:18Z",
+                  "id": "np-1126802a07c8c129",
+                  "name": "default",
+                  "nodeCount": 2,
+                  "nodeType": "local.medium",
+                  "providerStatus": "ACTIVE",
+                  "status": "active",
+                  "version": "1.34"
+                }
+              ],
+              "provider": "local",
+              "providerStatus": "ACTIVE",
+              "region": "local-1",
+              "status": "active",
+              "tags": {
+                "team": "platform"
+              },
+              "version": "1.34"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "getAvailableVersions",
+      "tags": [
+        {
+          "$ref": "#/components/tags/clusters"
+        }
+      ],
+      "summary": "Kubernetes versions for new clusters, or those a cluster can be upgraded to.",
+      "description": "Without `cluster`: the versions the provider offers for new clusters, oldest first; `isDefault` marks the one `createCluster` uses when given no `version`; `support` is `standard` or `extended` when the cloud says. With `cluster`: the versions that cluster can be upgraded to next (newer patch releases of its minor version and the next minor version, where offered; on the local provider, the next minor version); an empty list when it runs the newest. Read-only, safe to retry.",
+      "x-local-provider": "Offers 1.31 (extended support), 1.32, 1.33 (the default) and 1.34.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "cluster",
+          "required": false,
+          "description": "A cluster whose upgrade targets to list.",
+          "schema": {
+            "$ref": "#/components/schemas/ClusterName"
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "VersionList",
+        "schema": {
+          "$ref": "#/components/schemas/VersionList"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "versions-for-new-clusters",
+          "params": [],
+          "result": {
+            "name": "VersionList",
+            "value": {
+              "versions": [
+                {
+                  "isDefault": false,
+                  "support": "extended",
+                  "version": "1.31"
+                },
+                {
+                  "isDefault": false,
+                  "support": "standard",
+                  "version": "1.32"
+                },
+                {
+                  "isDefault": true,
+                  "support": "standard",
+                  "version": "1.33"
+                },
+                {
+                  "isDefault": false,
+                  "support": "standard",
+                  "version": "1.34"
+                }
+              ]
+            }
+          }
+        },
+        {
+          "name": "upgrade-targets-of-a-cluster",
+          "description": "The cluster runs 1.32, so 1.33 is next.",
+          "params": [
+            {
+              "name": "cluster",
+              "value": "staging"
+            }
+          ],
+          "result": {
+            "name": "VersionList",
+            "value": {
+              "versions": [
+                {
+                  "isDefault": true,
+                  "support": "standard",
+                  "version": "1.33"
+                }
+              ]
+            }
+          }
+        },
+        {
+          "name": "cluster-on-the-newest-version",
+          "params": [
+            {
+              "name": "cluster",
+              "value": "demo"
+            }
+          ],
+          "result": {
+            "name": "VersionList",
+            "value": {
+              "versions": []
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "createNodePool",
+      "tags": [
+        {
+          "$ref": "#/components/tags/nodePools"
+        }
+      ],
+      "summary": "Add a node pool to an active cluster.",
+      "description": "Adds a node pool of `nodeCount` nodes of `nodeType` to the cluster, which must be `active` (else -32003; -32002 if it does not exist). Answers the pool right after the call (`status` `creating`). The pool's `version` defaults to the cluster's; it may be up to two minor versions older, never newer (-32602).\n\nWith `wait: true` the call answers only once the node pool is `active`: the node pool as it was then, reporting `$/progress` meanwhile; if the node pool can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.\n\nNot idempotent: a name that exists in the cluster (in any status) is -32003.",
+      "x-local-provider": "Pool names must be 1 to 12 lowercase letters and digits, starting with a letter (AKS's rule, the strictest). `nodeCount` 0 to 100; default `nodeType` `local.medium`; creation takes 1.5 s (× `timeScale`).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "cluster",
+          "required": true,
+          "description": "The cluster to add the pool to.",
+          "schema": {
+            "$ref": "#/components/schemas/ClusterName"
+          }
+        },
+        {
+          "name": "name",
+          "required": true,
+          "description": "The new pool's name, unique within the cluster: letters, digits, '-' and '_' starting with a letter or digit, 1 to 63 characters; the local provider enforces the portable rule (see `x-local-provider`).",
+          "schema": {
+            "$ref": "#/components/schemas/NodePoolName"
+          }
+        },
+        {
+          "name": "nodeCount",
+          "required": false,
+          "description": "Nodes: 0 to 1000. Default 3. The local provider allows at most 100.",
+          "schema": {
+            "type": "integer",
+            "minimum": 0,
+            "maximum": 1000,
+            "default": 3
+          }
+        },
+        {
+          "name": "nodeType",
+          "required": false,
+          "description": "Machine type. Default: the provider's default.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "version",
+          "required": false,
+          "description": "Kubernetes version of the nodes: the cluster's (default) or up to two minor versions older.",
+          "schema": {
+            "$ref": "#/components/schemas/KubernetesVersionString"
+          }
+        },
+        {
+          "name": "wait",
+          "required": false,
+          "description": "Wait until the node pool is `active` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
+          "schema": {
+            "type": "boolean",
+            "default": false
+          }
+        },
+        {
+          "name": "timeoutSeconds",
+          "required": false,
+          "description": "Only with `wait: true` (given without it: -32602). How long to wait, in seconds: more than 0, at most 86400 (24 h). Default 3600. When it passes, the call answers -32007 with where the resource stood; the cloud operation goes on.",
+          "schema": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 86400,
+            "default": 3600
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "NodePool",
+        "schema": {
+          "$ref": "#/components/schemas/NodePool"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/Timeout"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/WaitCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "create-without-waiting",
+          "params": [
+            {
+              "name": "cluster",
+              "value": "demo"
+            },
+            {
+              "name": "name",
+              "value": "batch"
+            },
+            {
+              "name": "nodeCount",
+              "value": 2
+            },
+            {
+              "name": "nodeType",
+              "value": "local.large"
+            }
+          ],
+          "result": {
+            "name": "NodePool",
+            "value": {
+              "cluster": "demo",
+              "createdAt": "2026-11-28T15:38:30Z",
+              "id": "np-de8e815f3ec7025f",
+              "name": "batch",
+              "nodeCount": 2,
+              "nodeType": "local.large",
+              "providerStatus": "CREATING",
+              "status": "creating",
+              "statusMessage": "creating 2 nodes",
+              "version": "1.34"
+            }
+          }
+        },
+        {
+          "name": "create-and-wait",
+          "description": "Progress (token 25): a `begin`, 2 `report`s (\"creating 1 node\" (creating, changed), \"active\" (active, changed)) and an `end` \"done\", all before the response.",
+          "params": [
+            {
+              "name": "cluster",
+              "value": "staging"
+            },
+            {
+              "name": "name",
+              "value": "gpu"
+            },
+            {
+              "name": "nodeCount",
+              "value": 1
+            },
+            {
+              "name": "version",
+              "value": "1.32"
+            },
+            {
+              "name": "wait",
+              "value": true
+            }
+          ],
+          "result": {
+            "name": "NodePool",
+            "value": {
+              "cluster": "staging",
+              "createdAt": "2026-11-28T15:38:30Z",
+              "id": "np-aa34923368c8edce",
+              "name": "gpu",
+              "nodeCount": 1,
+              "nodeType": "local.medium",
+              "providerStatus": "ACTIVE",
+              "status": "active",
+              "version": "1.32"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "getNodePool",
+      "tags": [
+        {
+          "$ref": "#/components/tags/nodePools"
+        }
+      ],
+      "summary": "One node pool of a cluster.",
+      "description": "Answers the node pool as the cloud reports it now. A pool (or cluster) whose deletion has completed is gone: -32002 (`data.name` is \"CLUSTER/POOL\"). Read-only, safe to retry.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "cluster",
+          "required": true,
+          "description": "The cluster the pool belongs to.",
+          "schema": {
+            "$ref": "#/components/schemas/ClusterName"
+          }
+        },
+        {
+          "name": "name",
+          "required": true,
+          "description": "The node pool's name.",
+          "schema": {
+            "$ref": "#/components/schemas/NodePoolName"
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "NodePool",
+        "schema": {
+          "$ref": "#/components/schemas/NodePool"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "node-pool",
+          "params": [
+            {
+              "name": "cluster",
+              "value": "staging"
+            },
+            {
+              "name": "name",
+              "value": "gpu"
+            }
+          ],
+          "result": {
+            "name": "NodePool",
+            "value": {
+              "cluster": "staging",
+              "createdAt": "2026-11-28T15:38:30Z",
+              "id": "np-aa34923368c8edce",
+              "name": "gpu",
+              "nodeCount": 1,
+              "nodeType": "local.medium",
+              "providerStatus": "ACTIVE",
+              "status": "active",
+              "version": "1.32"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "listNodePools",
+      "tags": [
+        {
+          "$ref": "#/components/tags/nodePools"
+        }
+      ],
+      "summary": "One page of a cluster's node pools, sorted by name.",
+      "description": "Answers up to `limit` node pools of the cluster, sorted by name; `nextPageToken` is present when there are more. Pools whose deletion has completed are not listed. The same pools are in the cluster's `nodePools`. Read-only, safe to retry.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "cluster",
+          "required": true,
+          "description": "The cluster whose pools to list.",
+          "schema": {
+            "$ref": "#/components/schemas/ClusterName"
+          }
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "description": "At most this many items: 1 to 1000. Default 100.",
+          "schema": {
+            "$ref": "#/components/schemas/PageLimit"
+          }
+        },
+        {
+          "name": "pageToken",
+          "required": false,
+          "description": "The `nextPageToken` of the previous page; omit it for the first page. Tokens are opaque; an empty or made-up one is -32602.",
+          "schema": {
+            "$ref": "#/components/schemas/PageToken"
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "NodePoolList",
+        "schema": {
+          "$ref": "#/components/schemas/NodePoolList"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "node-pools",
+          "params": [
+            {
+              "name": "cluster",
+              "value": "staging"
+            }
+          ],
+          "result": {
+            "name": "NodePoolList",
+            "value": {
+              "nodePools": [
+                {
+                  "cluster": "staging",
+                  "createdAt": "2026-11-28T15:38:21Z",
+                  "id": "np-bb0f8d0c5a52fee5",
+                  "name": "default",
+                  "nodeCount": 3,
+                  "nodeType": "local.large",
+                  "providerStatus": "ACTIVE",
+                  "status": "active",
+                  "version": "1.33"
+                },
+                {
+                  "cluster": "staging",
+                  "createdAt": "2026-11-28T15:38:30Z",
+                  "id": "np-aa34923368c8edce",
+                  "name": "gpu",
+                  "nodeCount": 1,
+                  "nodeType": "local.medium",
+                  "providerStatus": "ACTIVE",
+                  "status": "active",
+                  "version": "1.32"
+                }
+              ]
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "scaleNodePool",
+      "tags": [
+        {
+          "$ref": "#/components/tags/nodePools"
+        }
+      ],
+      "summary": "Set a node pool's node count.",
+      "description": "Changes the pool's node count to `nodeCount`; answers the pool right after the call (`status` `updating`; `nodeCount` is the old count until the scaling is done, `statusMessage` says where it goes). The pool must be `active` (else -32003).\n\nIdempotent: scaling a pool to the count it has, or is already being scaled to, answers it as it is.\n\nWith `wait: true` the call answers only once the node pool is `active`: the node pool as it was then, reporting `$/progress` meanwhile; if the node pool can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
+      "x-local-provider": "Scaling takes 1 s (× `timeScale`).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "cluster",
+          "required": true,
+          "description": "The cluster the pool belongs to.",
+          "schema": {
+            "$ref": "#/components/schemas/ClusterName"
+          }
+        },
+        {
+          "name": "name",
+          "required": true,
+          "description": "The node pool's name.",
+          "schema": {
+            "$ref": "#/components/schemas/NodePoolName"
+          }
+        },
+        {
+          "name": "nodeCount",
+          "required": true,
+          "description": "The new node count: 0 to 1000. The local provider allows at most 100.",
+          "schema": {
+            "$ref": "#/components/schemas/NodeCount"
+          }
+        },
+        {
+          "name": "wait",
+          "required": false,
+          "description": "Wait until the node pool is `active` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
+          "schema": {
+            "type": "boolean",
+            "default": false
+          }
+        },
+        {
+          "name": "timeoutSeconds",
+          "required": false,
+          "description": "Only with `wait: true` (given without it: -32602). How long to wait, in seconds: more than 0, at most 86400 (24 h). Default 3600. When it passes, the call answers -32007 with where the resource stood; the cloud operation goes on.",
+          "schema": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 86400,
+            "default": 3600
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "NodePool",
+        "schema": {
+          "$ref": "#/components/schemas/NodePool"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/Timeout"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/WaitCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "scale-without-waiting",
+          "params": [
+            {
+              "name": "cluster",
+              "value": "staging"
+            },
+            {
+              "name": "name",
+              "value": "default"
+            },
+            {
+              "name": "nodeCount",
+              "value": 5
+            }
+          ],
+          "result": {
+            "name": "NodePool",
+            "value": {
+              "cluster": "staging",
+              "createdAt": "2026-11-28T15:38:21Z",
+              "id": "np-bb0f8d0c5a52fee5",
+              "name": "default",
+              "nodeCount": 3,
+              "nodeType": "local.large",
+              "providerStatus": "UPDATING",
+              "status": "updating",
+              "statusMessage": "scaling from 3 to 5 nodes",
+              "version": "1.33"
+            }
+          }
+        },
+        {
+          "name": "scale-and-wait",
+          "description": "Progress (token 28): a `begin`, 2 `report`s (\"scaling from 1 to 4 nodes\" (updating, changed), \"active\" (active, changed)) and an `end` \"done\", all before the response.",
+          "params": [
+            {
+              "name": "cluster",
+              "value": "staging"
+            },
+            {
+              "name": "name",
+              "value": "gpu"
+            },
+            {
+              "name": "nodeCount",
+              "value": 4
+            },
+            {
+              "name": "wait",
+              "value": true
+            },
+            {
+              "name": "timeoutSeconds",
+              "value": 900
+            }
+          ],
+          "result": {
+            "name": "NodePool",
+            "value": {
+              "cluster": "staging",
+              "createdAt": "2026-11-28T15:38:30Z",
+              "id": "np-aa34923368c8edce",
+              "name": "gpu",
+              "nodeCount": 4,
+              "nodeType": "local.medium",
+              "providerStatus": "ACTIVE",
+              "status": "active",
+              "version": "1.32"
+            }
+          }
+        },
+        {
+          "name": "scale-to-the-same-count",
+          "description": "Idempotent: the pool already has 4 nodes, so it is answered unchanged.",
+          "params": [
+            {
+              "name": "cluster",
+              "value": "staging"
+            },
+            {
+              "name": "name",
+              "value": "gpu"
+            },
+            {
+              "name": "nodeCount",
+              "value": 4
+            }
+          ],
+          "result": {
+            "name": "NodePool",
+            "value": {
+              "cluster": "staging",
+              "createdAt": "2026-11-28T15:38:30Z",
+              "id": "np-aa34923368c8edce",
+              "name": "gpu",
+              "nodeCount": 4,
+              "nodeType": "local.medium",
+              "providerStatus": "ACTIVE",
+              "status": "active",
+              "version": "1.32"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "deleteNodePool",
+      "tags": [
+        {
+          "$ref": "#/components/tags/nodePools"
+        }
+      ],
+      "summary": "Delete a node pool; answers its last known state.",
+      "description": "Starts deleting the pool and answers it right after the call (`status` `deleting`). An `active` or `failed` pool can be deleted; one that is `creating` or `updating` answers -32003.\n\nIdempotent while the deletion runs: deleting a pool that is already `deleting` answers it unchanged; once it is gone, -32002.\n\nWith `wait: true` the call answers only once the pool is gone: the pool as last seen, with `status` `deleted`, `statusMessage` \"deleted: the cloud no longer reports it\" and `providerStatus` the last raw status the cloud reported, reporting `$/progress` meanwhile; if the node pool ends `failed` instead it answers -32009 (`data.code` \"ResourceFailed\"); after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
+      "x-local-provider": "Deletion takes 1 s (× `timeScale`).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "cluster",
+          "required": true,
+          "description": "The cluster the pool belongs to.",
+          "schema": {
+            "$ref": "#/components/schemas/ClusterName"
+          }
+        },
+        {
+          "name": "name",
+          "required": true,
+          "description": "The node pool's name.",
+          "schema": {
+            "$ref": "#/components/schemas/NodePoolName"
+          }
+        },
+        {
+          "name": "wait",
+          "required": false,
+          "description": "Wait until the node pool is `deleted` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
+          "schema": {
+            "type": "boolean",
+            "default": false
+          }
+        },
+        {
+          "name": "timeoutSeconds",
+          "required": false,
+          "description": "Only with `wait: true` (given without it: -32602). How long to wait, in seconds: more than 0, at most 86400 (24 h). Default 3600. When it passes, the call answers -32007 with where the resource stood; the cloud operation goes on.",
+          "schema": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 86400,
+            "default": 3600
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "NodePool",
+        "schema": {
+          "$ref": "#/components/schemas/NodePool"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/Timeout"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/WaitCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "delete-without-waiting",
+          "params": [
+            {
+              "name": "cluster",
+              "value": "demo"
+            },
+            {
+              "name": "name",
+              "value": "batch"
+            }
+          ],
+          "result": {
+            "name": "NodePool",
+            "value": {
+              "cluster": "demo",
+              "createdAt": "2026-11-28T15:38:30Z",
+              "id": "np-de8e815f3ec7025f",
+              "name": "batch",
+              "nodeCount": 2,
+              "nodeType": "local.large",
+              "providerStatus": "DELETING",
+              "status": "deleting",
+              "statusMessage": "deleting nodes",
+              "version": "1.34"
+            }
+          }
+        },
+        {
+          "name": "delete-again-while-deleting",
+          "description": "Idempotent: answered unchanged.",
+          "params": [
+            {
+              "name": "cluster",
+              "value": "demo"
+            },
+            {
+              "name": "name",
+              "value": "batch"
+            }
+          ],
+          "result": {
+            "name": "NodePool",
+            "value": {
+              "cluster": "demo",
+              "createdAt": "2026-11-28T15:38:30Z",
+              "id": "np-de8e815f3ec7025f",
+              "name": "batch",
+              "nodeCount": 2,
+              "nodeType": "local.large",
+              "providerStatus": "DELETING",
+              "status": "deleting",
+              "statusMessage": "deleting nodes",
+              "version": "1.34"
+            }
+          }
+        },
+        {
+          "name": "delete-and-wait",
+          "description": "Progress (token 31): a `begin`, 2 `report`s (\"deleting nodes\" (deleting, changed), \"deleted: the cloud no longer reports it\" (deleted, changed)) and an `end` \"done\", all before the response.",
+          "params": [
+            {
+              "name": "cluster",
+              "value": "staging"
+            },
+            {
+              "name": "name",
+              "value": "gpu"
+            },
+            {
+              "name": "wait",
+              "value": true
+            }
+          ],
+          "result": {
+            "name": "NodePool",
+            "value": {
+              "cluster": "staging",
+              "createdAt": "2026-11-28T15:38:30Z",
+              "id": "np-aa34923368c8edce",
+              "name": "gpu",
+              "nodeCount": 4,
+              "nodeType": "local.medium",
+              "providerStatus": "DELETING",
+              "status": "deleted",
+              "statusMessage": "deleted: the cloud no longer reports it",
+              "version": "1.32"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "createInstance",
+      "tags": [
+        {
+          "$ref": "#/components/tags/instances"
+        }
+      ],
+      "summary": "Launch a virtual machine.",
+      "description": "Launches an instance and answers it right after the call (`state` `creating`, `providerState` e.g. `pending`), with the `id` every other instance method takes. Omitted `image`, `instanceType` and `zone` take the provider's defaults.\n\nWith `wait: true` the call answers only once the instance is `running`: the instance as it was then, reporting `$/progress` meanwhile; if the instance can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 1800 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.\n\nNot idempotent: a name used by an instance that is not terminated (`deleted`) is -32003; a terminated instance's name may be reused. To retry a create whose answer was lost, look for the name with `listInstances` first.",
+      "x-local-provider": "Names must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit (Compute Engine's rule). Defaults: `instanceType` `local.small`, `image` `local-linux-24.04`, `zone` REGIONa; the zone must be one of the provider region's REGIONa, REGIONb, REGIONc (`local-1a` … for `local-1`), else -32602. Any non-empty image and type are accepted; `subnet` is recorded but not shown; `sshPublicKey` and `userData` are checked, then not used. Ids are `i-` and 17 hex digits; the public IP is from 203.0.113.0/24 (reserved for documentation), the private one from 10.0.0.0/8. Start-up takes 1 s (× `timeScale`).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "name",
+          "required": true,
+          "description": "The instance's name: 1 to 255 bytes without control characters on every cloud; the local provider enforces the portable rule (see `x-local-provider`).",
+          "schema": {
+            "$ref": "#/components/schemas/InstanceName"
+          }
+        },
+        {
+          "name": "image",
+          "required": false,
+          "description": "Image id or name (AMI, image family URL, URN). Default: the provider's default image, where it has one.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "instanceType",
+          "required": false,
+          "description": "Machine type. Default: the provider's default.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "zone",
+          "required": false,
+          "description": "Zone. Default: the provider's default zone.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "subnet",
+          "required": false,
+          "description": "Subnet to attach the instance to, where the cloud needs one.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "sshPublicKey",
+          "required": false,
+          "description": "One OpenSSH public key line (`ssh-ed25519 AAAA… user@host`; types ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com), installed for the default user.",
+          "schema": {
+            "$ref": "#/components/schemas/SSHPublicKey"
+          }
+        },
+        {
+          "name": "userData",
+          "required": false,
+          "description": "Boot-time user data (cloud-init), at most 16384 bytes (UTF-8).",
+          "schema": {
+            "type": "string",
+            "maxLength": 16384
+          }
+        },
+        {
+          "name": "tags",
+          "required": false,
+          "description": "Tags: at most 50; keys 1 to 128 characters, values at most 256.",
+          "schema": {
+            "$ref": "#/components/schemas/Tags"
+          }
+        },
+        {
+          "name": "wait",
+          "required": false,
+          "description": "Wait until the instance is `running` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
+          "schema": {
+            "type": "boolean",
+            "default": false
+          }
+        },
+        {
+          "name": "timeoutSeconds",
+          "required": false,
+          "description": "Only with `wait: true` (given without it: -32602). How long to wait, in seconds: more than 0, at most 86400 (24 h). Default 1800. When it passes, the call answers -32007 with where the resource stood; the cloud operation goes on.",
+          "schema": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 86400,
+            "default": 1800
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "Instance",
+        "schema": {
+          "$ref": "#/components/schemas/Instance"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/Timeout"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/WaitCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "create-without-waiting",
+          "params": [
+            {
+              "name": "name",
+              "value": "web-1"
+            },
+            {
+              "name": "instanceType",
+              "value": "local.large"
+            },
+            {
+              "name": "zone",
+              "value": "local-1b"
+            },
+            {
+              "name": "sshPublicKey",
+              "value": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl dev@example"
+            },
+            {
+              "name": "userData",
+              "value": "#cloud-config\npackages: [nginx]\n"
+            },
+            {
+              "name": "tags",
+              "value": {
+                "role": "web"
+              }
+            }
+          ],
+          "result": {
+            "name": "Instance",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:35Z",
+              "id": "i-89e966b5a9b6f5115",
+              "image": "local-linux-24.04",
+              "instanceType": "local.large",
+              "name": "web-1",
+              "privateIP": "10.6.38.12",
+              "provider": "local",
+              "providerState": "pending",
+              "state": "creating",
+              "tags": {
+                "role": "web"
+              },
+              "zone": "local-1b"
+            }
+          }
+        },
+        {
+          "name": "create-and-wait",
+          "description": "Progress (token 39): a `begin`, 2 `report`s (\"pending\" (creating, changed), \"running\" (running, changed)) and an `end` \"done\", all before the response.",
+          "params": [
+            {
+              "name": "name",
+              "value": "db-1"
+            },
+            {
+              "name": "tags",
+              "value": {
+                "role": "db"
+              }
+            },
+            {
+              "name": "wait",
+              "value": true
+            }
+          ],
+          "result": {
+            "name": "Instance",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:36Z",
+              "id": "i-8d4a199f6783c5d62",
+              "image": "local-linux-24.04",
+              "instanceType": "local.small",
+              "name": "db-1",
+              "privateIP": "10.120.225.53",
+              "provider": "local",
+              "providerState": "running",
+              "publicIP": "203.0.113.107",
+              "state": "running",
+              "tags": {
+                "role": "db"
+              },
+              "zone": "local-1a"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "getInstance",
+      "tags": [
+        {
+          "$ref": "#/components/tags/instances"
+        }
+      ],
+      "summary": "One instance, by id.",
+      "description": "Answers the instance as the cloud reports it now. A terminated instance stays visible (`state` `deleted`, `providerState` `terminated`) for a while, as on EC2 (one hour on the local provider), then answers -32002. Read-only, safe to retry.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "id",
+          "required": true,
+          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider).",
+          "schema": {
+            "$ref": "#/components/schemas/InstanceId"
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "Instance",
+        "schema": {
+          "$ref": "#/components/schemas/Instance"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "running-instance",
+          "params": [
+            {
+              "name": "id",
+              "value": "i-89e966b5a9b6f5115"
+            }
+          ],
+          "result": {
+            "name": "Instance",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:35Z",
+              "id": "i-89e966b5a9b6f5115",
+              "image": "local-linux-24.04",
+              "instanceType": "local.large",
+              "name": "web-1",
+              "privateIP": "10.6.38.12",
+              "provider": "local",
+              "providerState": "running",
+              "publicIP": "203.0.113.207",
+              "state": "running",
+              "tags": {
+                "role": "web"
+              },
+              "zone": "local-1b"
+            }
+          }
+        },
+        {
+          "name": "instance-starting-up",
+          "description": "Right after `createInstance`: no public IP yet.",
+          "params": [
+            {
+              "name": "id",
+              "value": "i-89e966b5a9b6f5115"
+            }
+          ],
+          "result": {
+            "name": "Instance",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:35Z",
+              "id": "i-89e966b5a9b6f5115",
+              "image": "local-linux-24.04",
+              "instanceType": "local.large",
+              "name": "web-1",
+              "privateIP": "10.6.38.12",
+              "provider": "local",
+              "providerState": "pending",
+              "state": "creating",
+              "tags": {
+                "role": "web"
+              },
+              "zone": "local-1b"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "listInstances",
+      "tags": [
+        {
+          "$ref": "#/components/tags/instances"
+        }
+      ],
+      "summary": "One page of the provider's instances, sorted by name.",
+      "description": "Answers up to `limit` instances, sorted by name (then id); `nextPageToken` is present when there are more. Terminated instances stay listed for a while, as on EC2 (one hour on the local provider). Read-only, safe to retry.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "limit",
+          "required": false,
+          "description": "At most this many items: 1 to 1000. Default 100.",
+          "schema": {
+            "$ref": "#/components/schemas/PageLimit"
+          }
+        },
+        {
+          "name": "pageToken",
+          "required": false,
+          "description": "The `nextPageToken` of the previous page; omit it for the first page. Tokens are opaque; an empty or made-up one is -32602.",
+          "schema": {
+            "$ref": "#/components/schemas/PageToken"
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "InstanceList",
+        "schema": {
+          "$ref": "#/components/schemas/InstanceList"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "running-instances",
+          "params": [],
+          "result": {
+            "name": "InstanceList",
+            "value": {
+              "instances": [
+                {
+                  "cloud": "local",
+                  "createdAt": "2026-11-28T15:38:36Z",
+                  "id": "i-8d4a199f6783c5d62",
+                  "image": "local-linux-24.04",
+                  "instanceType": "local.small",
+                  "name": "db-1",
+                  "privateIP": "10.120.225.53",
+                  "provider": "local",
+                  "providerState": "running",
+                  "publicIP": "203.0.113.84",
+                  "state": "running",
+                  "tags": {
+                    "role": "db"
+                  },
+                  "zone": "local-1a"
+                },
+                {
+                  "cloud": "local",
+                  "createdAt": "2026-11-28T15:38:35Z",
+                  "id": "i-89e966b5a9b6f5115",
+                  "image": "local-linux-24.04",
+                  "instanceType": "local.large",
+                  "name": "web-1",
+                  "privateIP": "10.6.38.12",
+                  "provider": "local",
+                  "providerState": "running",
+                  "publicIP": "203.0.113.207",
+                  "state": "running",
+                  "tags": {
+                    "role": "web"
+                  },
+                  "zone": "local-1b"
+                }
+              ]
+            }
+          }
+        },
+        {
+          "name": "terminated-instances-stay-listed",
+          "description": "After both were terminated: still listed, `state` `deleted`, no IP addresses.",
+          "params": [
+            {
+              "name": "limit",
+              "value": 10
+            }
+          ],
+          "result": {
+            "name": "InstanceList",
+            "value": {
+              "instances": [
+                {
+                  "cloud": "local",
+                  "createdAt": "2026-11-28T15:38:36Z",
+                  "id": "i-8d4a199f6783c5d62",
+                  "image": "local-linux-24.04",
+                  "instanceType": "local.small",
+                  "name": "db-1",
+                  "provider": "local",
+                  "providerState": "terminated",
+                  "state": "deleted",
+                  "tags": {
+                    "role": "db"
+                  },
+                  "zone": "local-1a"
+                },
+                {
+                  "cloud": "local",
+                  "createdAt": "2026-11-28T15:38:35Z",
+                  "id": "i-89e966b5a9b6f5115",
+                  "image": "local-linux-24.04",
+                  "instanceType": "local.large",
+                  "name": "web-1",
+                  "provider": "local",
+                  "providerState": "terminated",
+                  "state": "deleted",
+                  "tags": {
+                    "role": "web"
+                  },
+                  "zone": "local-1b"
+                }
+              ]
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "startInstance",
+      "tags": [
+        {
+          "$ref": "#/components/tags/instances"
+        }
+      ],
+      "summary": "Start a stopped instance.",
+      "description": "Starts a `stopped` instance and answers it right after the call (`state` `creating`, `providerState` `pending`, as on EC2). It gets a new public IP. An instance that is `stopping` answers -32003 (wait until it is stopped); a terminated one (`deleting` or `deleted`) answers -32003.\n\nIdempotent: starting an instance that is `running` or already starting (`creating`) answers it unchanged.\n\nWith `wait: true` the call answers only once the instance is `running`: the instance as it was then, reporting `$/progress` meanwhile; if the instance can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 1800 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
+      "x-local-provider": "Start-up takes 1 s (× `timeScale`).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "id",
+          "required": true,
+          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider).",
+          "schema": {
+            "$ref": "#/components/schemas/InstanceId"
+          }
+        },
+        {
+          "name": "wait",
+          "required": false,
+          "description": "Wait until the instance is `running` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
+          "schema": {
+            "type": "boolean",
+            "default": false
+          }
+        },
+        {
+          "name": "timeoutSeconds",
+          "required": false,
+          "description": "Only with `wait: true` (given without it: -32602). How long to wait, in seconds: more than 0, at most 86400 (24 h). Default 1800. When it passes, the call answers -32007 with where the resource stood; the cloud operation goes on.",
+          "schema": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 86400,
+            "default": 1800
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "Instance",
+        "schema": {
+          "$ref": "#/components/schemas/Instance"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/Timeout"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/WaitCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "start-without-waiting",
+          "params": [
+            {
+              "name": "id",
+              "value": "i-8d4a199f6783c5d62"
+            }
+          ],
+          "result": {
+            "name": "Instance",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:36Z",
+              "id": "i-8d4a199f6783c5d62",
+              "image": "local-linux-24.04",
+              "instanceType": "local.small",
+              "name": "db-1",
+              "privateIP": "10.120.225.53",
+              "provider": "local",
+              "providerState": "pending",
+              "state": "creating",
+              "tags": {
+                "role": "db"
+              },
+              "zone": "local-1a"
+            }
+          }
+        },
+        {
+          "name": "start-while-starting",
+          "description": "Idempotent: answered unchanged.",
+          "params": [
+            {
+              "name": "id",
+              "value": "i-8d4a199f6783c5d62"
+            }
+          ],
+          "result": {
+            "name": "Instance",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:36Z",
+              "id": "i-8d4a199f6783c5d62",
+              "image": "local-linux-24.04",
+              "instanceType": "local.small",
+              "name": "db-1",
+              "privateIP": "10.120.225.53",
+              "provider": "local",
+              "providerState": "pending",
+              "state": "creating",
+              "tags": {
+                "role": "db"
+              },
+              "zone": "local-1a"
+            }
+          }
+        },
+        {
+          "name": "start-and-wait",
+          "description": "Progress (token 46): a `begin`, 2 `report`s (\"pending\" (creating, changed), \"running\" (running, changed)) and an `end` \"done\", all before the response.",
+          "params": [
+            {
+              "name": "id",
+              "value": "i-8d4a199f6783c5d62"
+            },
+            {
+              "name": "wait",
+              "value": true
+            }
+          ],
+          "result": {
+            "name": "Instance",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:36Z",
+              "id": "i-8d4a199f6783c5d62",
+              "image": "local-linux-24.04",
+              "instanceType": "local.small",
+              "name": "db-1",
+              "privateIP": "10.120.225.53",
+              "provider": "local",
+              "providerState": "running",
+              "publicIP": "203.0.113.84",
+              "state": "running",
+              "tags": {
+                "role": "db"
+              },
+              "zone": "local-1a"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "stopInstance",
+      "tags": [
+        {
+          "$ref": "#/components/tags/instances"
+        }
+      ],
+      "summary": "Stop a running instance.",
+      "description": "Stops a `running` instance and answers it right after the call (`state` `stopping`). Its public IP is released when it has stopped. An instance still starting (`creating`) answers -32003 (wait until it is running); a terminated one answers -32003.\n\nIdempotent: stopping an instance that is `stopped` or `stopping` answers it unchanged.\n\nWith `wait: true` the call answers only once the instance is `stopped`: the instance as it was then, reporting `$/progress` meanwhile; if the instance can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 1800 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
+      "x-local-provider": "Stopping takes 1 s (× `timeScale`).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "id",
+          "required": true,
+          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider).",
+          "schema": {
+            "$ref": "#/components/schemas/InstanceId"
+          }
+        },
+        {
+          "name": "wait",
+          "required": false,
+          "description": "Wait until the instance is `stopped` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
+          "schema": {
+            "type": "boolean",
+            "default": false
+          }
+        },
+        {
+          "name": "timeoutSeconds",
+          "required": false,
+          "description": "Only with `wait: true` (given without it: -32602). How long to wait, in seconds: more than 0, at most 86400 (24 h). Default 1800. When it passes, the call answers -32007 with where the resource stood; the cloud operation goes on.",
+          "schema": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 86400,
+            "default": 1800
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "Instance",
+        "schema": {
+          "$ref": "#/components/schemas/Instance"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/Timeout"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/WaitCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "stop-and-wait",
+          "description": "Progress (token 41): a `begin`, 2 `report`s (\"stopping\" (stopping, changed), \"stopped\" (stopped, changed)) and an `end` \"done\", all before the response.",
+          "params": [
+            {
+              "name": "id",
+              "value": "i-8d4a199f6783c5d62"
+            },
+            {
+              "name": "wait",
+              "value": true
+            }
+          ],
+          "result": {
+            "name": "Instance",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:36Z",
+              "id": "i-8d4a199f6783c5d62",
+              "image": "local-linux-24.04",
+              "instanceType": "local.small",
+              "name": "db-1",
+              "privateIP": "10.120.225.53",
+              "provider": "local",
+              "providerState": "stopped",
+              "state": "stopped",
+              "tags": {
+                "role": "db"
+              },
+              "zone": "local-1a"
+            }
+          }
+        },
+        {
+          "name": "stop-a-stopped-instance",
+          "description": "Idempotent: answered unchanged.",
+          "params": [
+            {
+              "name": "id",
+              "value": "i-8d4a199f6783c5d62"
+            }
+          ],
+          "result": {
+            "name": "Instance",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:36Z",
+              "id": "i-8d4a199f6783c5d62",
+              "image": "local-linux-24.04",
+              "instanceType": "local.small",
+              "name": "db-1",
+              "privateIP": "10.120.225.53",
+              "provider": "local",
+              "providerState": "stopped",
+              "state": "stopped",
+              "tags": {
+                "role": "db"
+              },
+              "zone": "local-1a"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "terminateInstance",
+      "tags": [
+        {
+          "$ref": "#/components/tags/instances"
+        }
+      ],
+      "summary": "Terminate (delete) an instance.",
+      "description": "Terminates the instance, in any state, and answers it right after the call (`state` `deleting`, `providerState` `shutting-down`). A terminated instance (`state` `deleted`, `providerState` `terminated`, no IP addresses) stays visible to `getInstance` and `listInstances` for a while, as on EC2, and cannot be started again.\n\nIdempotent: terminating an instance that is `deleting` or `deleted` answers it unchanged.\n\nWith `wait: true` the call answers only once the instance is `deleted`: the instance as it was then, reporting `$/progress` meanwhile; if the instance ends `failed` instead it answers -32009 (`data.code` \"ResourceFailed\"); after `timeoutSeconds` (default 1800 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
+      "x-local-provider": "Termination takes 1 s (× `timeScale`); terminated instances stay listed for one hour (real time, not scaled), then are gone (-32002).",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "id",
+          "required": true,
+          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider).",
+          "schema": {
+            "$ref": "#/components/schemas/InstanceId"
+          }
+        },
+        {
+          "name": "wait",
+          "required": false,
+          "description": "Wait until the instance is `deleted` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
+          "schema": {
+            "type": "boolean",
+            "default": false
+          }
+        },
+        {
+          "name": "timeoutSeconds",
+          "required": false,
+          "description": "Only with `wait: true` (given without it: -32602). How long to wait, in seconds: more than 0, at most 86400 (24 h). Default 1800. When it passes, the call answers -32007 with where the resource stood; the cloud operation goes on.",
+          "schema": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 86400,
+            "default": 1800
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "Instance",
+        "schema": {
+          "$ref": "#/components/schemas/Instance"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/Timeout"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/WaitCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "terminate-without-waiting",
+          "params": [
+            {
+              "name": "id",
+              "value": "i-89e966b5a9b6f5115"
+            }
+          ],
+          "result": {
+            "name": "Instance",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:35Z",
+              "id": "i-89e966b5a9b6f5115",
+              "image": "local-linux-24.04",
+              "instanceType": "local.large",
+              "name": "web-1",
+              "privateIP": "10.6.38.12",
+              "provider": "local",
+              "providerState": "shutting-down",
+              "publicIP": "203.0.113.207",
+              "state": "deleting",
+              "tags": {
+                "role": "web"
+              },
+              "zone": "local-1b"
+            }
+          }
+        },
+        {
+          "name": "terminate-and-wait",
+          "description": "Progress (token 49): a `begin`, 2 `report`s (\"shutting-down\" (deleting, changed), \"terminated\" (deleted, changed)) and an `end` \"done\", all before the response.",
+          "params": [
+            {
+              "name": "id",
+              "value": "i-8d4a199f6783c5d62"
+            },
+            {
+              "name": "wait",
+              "value": true
+            }
+          ],
+          "result": {
+            "name": "Instance",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:36Z",
+              "id": "i-8d4a199f6783c5d62",
+              "image": "local-linux-24.04",
+              "instanceType": "local.small",
+              "name": "db-1",
+              "provider": "local",
+              "providerState": "terminated",
+              "state": "deleted",
+              "tags": {
+                "role": "db"
+              },
+              "zone": "local-1a"
+            }
+          }
+        },
+        {
+          "name": "terminate-a-terminated-instance",
+          "description": "Idempotent: answered unchanged.",
+          "params": [
+            {
+              "name": "id",
+              "value": "i-8d4a199f6783c5d62"
+            }
+          ],
+          "result": {
+            "name": "Instance",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:36Z",
+              "id": "i-8d4a199f6783c5d62",
+              "image": "local-linux-24.04",
+              "instanceType": "local.small",
+              "name": "db-1",
+              "provider": "local",
+              "providerState": "terminated",
+              "state": "deleted",
+              "tags": {
+                "role": "db"
+              },
+              "zone": "local-1a"
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "waitInstanceReady",
+      "tags": [
+        {
+          "$ref": "#/components/tags/instances"
+        }
+      ],
+      "summary": "Wait until an instance is running, streaming progress.",
+      "description": "Answers the instance once it is `running`, at once if it already is. Always reports progress: a `begin` (\"waiting for instance ID to be running\"), a `report` on every change and at least every 10 s, and an `end`. An instance that will not become running by itself answers -32003 (`stopping`, `stopped`, `deleting`, `deleted`) or -32009 `ResourceFailed` (`failed`); an unknown id answers -32002. After `timeoutSeconds` (default 1800) it answers -32007; cancelled with `$/cancelRequest`, -32800 with the wait's `data`. Neither affects the instance. Safe to retry; concurrent waits on one instance share one poll loop.",
+      "x-progress": {
+        "begin": "waiting for instance ID to be running",
+        "report": "WaitProgressReport, on every change and at least every 10 s",
+        "end": "done"
+      },
+      "x-cancellable": true,
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "provider",
+          "required": false,
+          "description": "The configured provider to act through (see `listProviders`). Default: the agent's default provider, which is the built-in `local` unless the config file sets `defaultProvider`. A name no provider has is -32602 (`data.param` \"provider\").",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
+            "default": "local"
+          }
+        },
+        {
+          "name": "id",
+          "required": true,
+          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider).",
+          "schema": {
+            "$ref": "#/components/schemas/InstanceId"
+          }
+        },
+        {
+          "name": "timeoutSeconds",
+          "required": false,
+          "description": "How long to wait, in seconds: more than 0, at most 86400 (24 h). Default 1800. When it passes, the call answers -32007 with where the resource stood; the cloud operation goes on.",
+          "schema": {
+            "type": "number",
+            "exclusiveMinimum": 0,
+            "maximum": 86400,
+            "default": 1800
+          }
+        },
+        {
+          "$ref": "#/components/contentDescriptors/ProgressTokenParam"
+        },
+        {
+          "$ref": "#/components/contentDescriptors/MetaParam"
+        }
+      ],
+      "result": {
+        "name": "Instance",
+        "schema": {
+          "$ref": "#/components/schemas/Instance"
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/NotFound"
+        },
+        {
+          "$ref": "#/components/errors/Conflict"
+        },
+        {
+          "$ref": "#/components/errors/Unauthenticated"
+        },
+        {
+          "$ref": "#/components/errors/PermissionDenied"
+        },
+        {
+          "$ref": "#/components/errors/Throttled"
+        },
+        {
+          "$ref": "#/components/errors/Timeout"
+        },
+        {
+          "$ref": "#/components/errors/UnsupportedOperation"
+        },
+        {
+          "$ref": "#/components/errors/ProviderError"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/WaitCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "wait-for-a-starting-instance",
+          "description": "Progress (token 38): a `begin`, 2 `report`s (\"pending\" (creating, changed), \"running\" (running, changed)) and an `end` \"done\", all before the response.",
+          "params": [
+            {
+              "name": "id",
+              "value": "i-89e966b5a9b6f5115"
+            }
+          ],
+          "result": {
+            "name": "Instance",
+            "value": {
+              "cloud": "local",
+              "createdAt": "2026-11-28T15:38:35Z",
+              "id": "i-89e966b5a9b6f5115",
+              "image": "local-linux-24.04",
+              "instanceType": "local.large",
+              "name": "web-1",
+              "privateIP": "10.6.38.12",
+              "provider": "local",
+              "providerState": "running",
+              "publicIP": "203.0.113.207",
+              "state": "running",
+              "tags": {
+                "role": "web"
+              },
+              "zone": "local-1b"
+            }
+          }
+        }
+      ]
     }
   ],
   "x-notifications": [
@@ -542,7 +5117,7 @@ enum OpenRPCDocument {
       "name": "$/progress",
       "direction": "server-to-client",
       "summary": "Progress of a running request.",
-      "description": "Sent while a request runs. `token` is the request's `progressToken` param if given, else its `_meta.progressToken` param, else the request's id. Per request: at most one `begin`, first; at most one `end`, last; all of a request's progress notifications are written before its response.",
+      "description": "Sent while a request runs. `token` is the request's `progressToken` param if given, else its `_meta.progressToken` param, else the request's id. Per request: at most one `begin`, first; at most one `end`, last; all of a request's progress notifications are written before its response. Sent by `debug.sleep`, by `waitClusterReady` and `waitInstanceReady`, and by mutations called with `wait: true`; a wait's reports are `WaitProgressReport`s.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -610,6 +5185,123 @@ enum OpenRPCDocument {
               }
             }
           ]
+        },
+        {
+          "name": "wait-begin",
+          "params": [
+            {
+              "name": "token",
+              "value": 5
+            },
+            {
+              "name": "value",
+              "value": {
+                "kind": "begin",
+                "message": "creating cluster demo"
+              }
+            }
+          ]
+        },
+        {
+          "name": "wait-report-changed",
+          "params": [
+            {
+              "name": "token",
+              "value": 5
+            },
+            {
+              "name": "value",
+              "value": {
+                "elapsedSeconds": 0,
+                "kind": "report",
+                "message": "cluster demo: creating control plane [creating, 0.0 s]",
+                "phase": "creating control plane",
+                "providerStatus": "CREATING",
+                "reason": "changed",
+                "resource": {
+                  "cloud": "local",
+                  "createdAt": "2026-11-28T15:38:18Z",
+                  "id": "lc-0ee562bb114ea9e7",
+                  "name": "demo",
+                  "nodePools": [
+                    {
+                      "cluster": "demo",
+                      "createdAt": "2026-11-28T15:38:18Z",
+                      "id": "np-1126802a07c8c129",
+                      "name": "default",
+                      "nodeCount": 2,
+                      "nodeType": "local.medium",
+                      "providerStatus": "CREATING",
+                      "status": "creating",
+                      "statusMessage": "creating 2 nodes",
+                      "version": "1.33"
+                    }
+                  ],
+                  "provider": "local",
+                  "providerStatus": "CREATING",
+                  "region": "local-1",
+                  "status": "creating",
+                  "statusMessage": "creating control plane",
+                  "tags": {
+                    "team": "platform"
+                  },
+                  "version": "1.33"
+                },
+                "status": "creating"
+              }
+            }
+          ]
+        },
+        {
+          "name": "wait-report-heartbeat",
+          "params": [
+            {
+              "name": "token",
+              "value": "create-big"
+            },
+            {
+              "name": "value",
+              "value": {
+                "elapsedSeconds": 9.1,
+                "kind": "report",
+                "message": "cluster big: creating control plane [creating, 9.1 s]",
+                "phase": "creating control plane",
+                "providerStatus": "CREATING",
+                "reason": "heartbeat",
+                "resource": {
+                  "cloud": "local",
+                  "createdAt": "2026-11-28T15:38:49Z",
+                  "id": "lc-09ccfcf89920e82a",
+                  "name": "big",
+                  "nodePools": [],
+                  "provider": "paced",
+                  "providerStatus": "CREATING",
+                  "region": "local-1",
+                  "status": "creating",
+                  "statusMessage": "creating control plane",
+                  "tags": {},
+                  "version": "1.33"
+                },
+                "status": "creating"
+              }
+            }
+          ]
+        },
+        {
+          "name": "wait-end",
+          "params": [
+            {
+              "name": "token",
+              "value": 5
+            },
+            {
+              "name": "value",
+              "value": {
+                "kind": "end",
+                "message": "done"
+              }
+            }
+          ]
         }
       ]
     }
@@ -657,7 +5349,16 @@ enum OpenRPCDocument {
       "data": {
         "$ref": "#/components/schemas/InvalidParamsData"
       },
-      "when": "A param is missing, of the wrong type or out of range. The message names the param and why, e.g. \"Invalid params: 'seconds' must be a number\"."
+      "when": "A param is missing, of the wrong type or out of range, or is not a param of the method (cloud methods); or the provider refuses a value (e.g. a version it does not offer, a zone outside its region, an upgrade of more than one minor version). The message names the param and why, e.g. \"Invalid params: 'seconds' must be a number\". `data.type` is \"invalidRequest\" when the check was a cloud rule of the request (shared or the provider's own).",
+      "example": {
+        "code": -32602,
+        "data": {
+          "param": "name",
+          "reason": "must be 1 to 40 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit, to be a cluster name every cloud accepts; got \"Prod_EU\"",
+          "type": "invalidRequest"
+        },
+        "message": "Invalid params: 'name' must be 1 to 40 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit, to be a cluster name every cloud accepts; got \"Prod_EU\""
+      }
     },
     {
       "code": -32603,
@@ -668,7 +5369,7 @@ enum OpenRPCDocument {
       "data": {
         "$ref": "#/components/schemas/InternalErrorData"
       },
-      "when": "The agent failed while handling a request."
+      "when": "The agent failed while handling a request; getKubeconfig's file could not be written (data {type: \"fileError\", path})."
     },
     {
       "code": -32800,
@@ -676,7 +5377,24 @@ enum OpenRPCDocument {
       "error": {
         "$ref": "#/components/errors/RequestCancelled"
       },
-      "when": "The request was cancelled by `$/cancelRequest`, or by the session ending (exit, EOF, SIGINT/SIGTERM)."
+      "when": "The request was cancelled by `$/cancelRequest`, or by the session ending (exit, EOF, SIGINT/SIGTERM). A cancelled wait (a wait method, or a mutation with `wait: true`) carries `data` (WaitCancelledData): the wait ended, the cloud operation goes on (`operationContinues: true`). Other cancelled requests have no data.",
+      "data": {
+        "$ref": "#/components/schemas/WaitCancelledData"
+      },
+      "example": {
+        "code": -32800,
+        "data": {
+          "elapsedSeconds": 0.501,
+          "lastProviderStatus": "CREATING",
+          "lastStatus": "creating",
+          "name": "slow",
+          "operationContinues": true,
+          "resourceType": "cluster",
+          "target": "active",
+          "type": "cancelled"
+        },
+        "message": "stopped waiting for cluster 'slow' to become active (last status creating, CREATING); the wait was cancelled, not the operation, which continues in the cloud"
+      }
     },
     {
       "code": -32001,
@@ -687,12 +5405,154 @@ enum OpenRPCDocument {
       "when": "The session has received `shutdown`; no new requests are accepted."
     },
     {
+      "code": -32002,
+      "name": "Not found",
+      "error": {
+        "$ref": "#/components/errors/NotFound"
+      },
+      "data": {
+        "$ref": "#/components/schemas/NotFoundData"
+      },
+      "when": "The resource does not exist, or is not visible to these credentials. Deleted clusters and node pools are gone once their deletion completes; terminated instances after a while.",
+      "example": {
+        "code": -32002,
+        "data": {
+          "name": "demo",
+          "resourceType": "cluster",
+          "type": "notFound"
+        },
+        "message": "cluster 'demo' was not found"
+      }
+    },
+    {
+      "code": -32003,
+      "name": "Conflict",
+      "error": {
+        "$ref": "#/components/errors/Conflict"
+      },
+      "data": {
+        "$ref": "#/components/schemas/ConflictData"
+      },
+      "when": "The resource already exists, or its current state forbids the operation (e.g. deleting a cluster that is being created, stopping an instance that is starting); also a wait whose resource can no longer reach the target by itself. Retry after the resource changes state.",
+      "example": {
+        "code": -32003,
+        "data": {
+          "name": "staging",
+          "reason": "is creating; wait until it is active, then delete it",
+          "resourceType": "cluster",
+          "type": "conflict"
+        },
+        "message": "cluster 'staging': is creating; wait until it is active, then delete it"
+      }
+    },
+    {
+      "code": -32004,
+      "name": "Unauthenticated",
+      "error": {
+        "$ref": "#/components/errors/Unauthenticated"
+      },
+      "data": {
+        "$ref": "#/components/schemas/UnauthenticatedData"
+      },
+      "when": "No usable credentials, or the cloud rejected them. Not produced by the local provider."
+    },
+    {
+      "code": -32005,
+      "name": "Permission denied",
+      "error": {
+        "$ref": "#/components/errors/PermissionDenied"
+      },
+      "data": {
+        "$ref": "#/components/schemas/PermissionDeniedData"
+      },
+      "when": "The credentials are valid but lack permission. Not produced by the local provider."
+    },
+    {
+      "code": -32006,
+      "name": "Throttled",
+      "error": {
+        "$ref": "#/components/errors/Throttled"
+      },
+      "data": {
+        "$ref": "#/components/schemas/ThrottledData"
+      },
+      "when": "The cloud asked the agent to slow down; retry later (after `retryAfterSeconds` when given). Waits retry throttled polls themselves. Not produced by the local provider."
+    },
+    {
+      "code": -32007,
+      "name": "Timed out",
+      "error": {
+        "$ref": "#/components/errors/Timeout"
+      },
+      "data": {
+        "$ref": "#/components/schemas/WaitFailureData"
+      },
+      "when": "A wait (`timeoutSeconds`) ended before the resource reached its target. The cloud operation continues (`operationContinues: true`): follow it with get… or wait again.",
+      "example": {
+        "code": -32007,
+        "data": {
+          "elapsedSeconds": 1,
+          "lastProviderStatus": "CREATING",
+          "lastStatus": "creating",
+          "name": "slow",
+          "operationContinues": true,
+          "resourceType": "cluster",
+          "target": "active",
+          "type": "timeout"
+        },
+        "message": "timed out after 1.0 s waiting for cluster 'slow' to become active (last status creating, CREATING); the operation continues in the cloud"
+      }
+    },
+    {
+      "code": -32008,
+      "name": "Unsupported operation",
+      "error": {
+        "$ref": "#/components/errors/UnsupportedOperation"
+      },
+      "data": {
+        "$ref": "#/components/schemas/UnsupportedOperationData"
+      },
+      "when": "The provider cannot do this: in this version, every cloud method through an aws, gcp or azure provider.",
+      "example": {
+        "code": -32008,
+        "data": {
+          "kind": "aws",
+          "operation": "createCluster",
+          "provider": "prod",
+          "reason": "the aws provider is not implemented in this version of cloud-agent yet; its settings were accepted",
+          "type": "unsupportedOperation"
+        },
+        "message": "provider 'prod' (aws) cannot createCluster: the aws provider is not implemented in this version of cloud-agent yet; its settings were accepted"
+      }
+    },
+    {
+      "code": -32009,
+      "name": "Provider error",
+      "error": {
+        "$ref": "#/components/errors/ProviderError"
+      },
+      "data": {
+        "$ref": "#/components/schemas/ProviderErrorData"
+      },
+      "when": "Any other failure the cloud reported, with its own code. `retryable` says whether the same request may succeed later. Waits end with `code` \"ResourceFailed\" when the resource ends `failed`; the local provider reports \"LocalStateError\" when its state file cannot be read or written.",
+      "example": {
+        "code": -32009,
+        "data": {
+          "code": "ResourceFailed",
+          "message": "cluster 'doomed' failed (FAILED): simulated failure (tag local:simulate=failure) and will not become active",
+          "retryable": false,
+          "type": "providerError"
+        },
+        "message": "ResourceFailed: cluster 'doomed' failed (FAILED): simulated failure (tag local:simulate=failure) and will not become active"
+      }
+    },
+    {
       "codeRange": {
         "min": -32099,
-        "max": -32002
+        "max": -32010
       },
       "name": "Reserved",
-      "when": "Reserved for cloud provider errors (defined with the provider layer)."
+      "when": "Reserved for future agent errors."
     }
   ],
   "components": {
@@ -878,6 +5738,7 @@ enum OpenRPCDocument {
       },
       "ProgressValue": {
         "title": "ProgressValue",
+        "description": "The `value` of a `$/progress` notification. `debug.sleep` sends `percentage`; waits send reports with the members of `WaitProgressReport` instead (and no percentage).",
         "type": "object",
         "required": [
           "kind",
@@ -892,12 +5753,50 @@ enum OpenRPCDocument {
             ]
           },
           "message": {
-            "type": "string"
+            "type": "string",
+            "description": "For people; may change."
           },
           "percentage": {
             "type": "integer",
             "minimum": 0,
             "maximum": 100
+          },
+          "phase": {
+            "type": "string",
+            "description": "Wait reports: what the cloud says it is doing (the resource's statusMessage), else the status."
+          },
+          "status": {
+            "$ref": "#/components/schemas/ResourceStatus"
+          },
+          "providerStatus": {
+            "type": "string",
+            "description": "Wait reports: the cloud's raw status."
+          },
+          "elapsedSeconds": {
+            "type": "number",
+            "minimum": 0,
+            "description": "Wait reports: seconds since this wait began, to 0.1 s."
+          },
+          "reason": {
+            "enum": [
+              "changed",
+              "heartbeat"
+            ],
+            "description": "Wait reports: `changed` for the first observation and every change of status or phase; `heartbeat` when nothing changed for 10 s."
+          },
+          "resource": {
+            "description": "Wait reports: the resource as last seen.",
+            "anyOf": [
+              {
+                "$ref": "#/components/schemas/KubernetesCluster"
+              },
+              {
+                "$ref": "#/components/schemas/NodePool"
+              },
+              {
+                "$ref": "#/components/schemas/Instance"
+              }
+            ]
           }
         }
       },
@@ -1021,9 +5920,13 @@ enum OpenRPCDocument {
           "reason"
         ],
         "properties": {
+          "type": {
+            "const": "invalidRequest",
+            "description": "Present when a cloud rule of the request refused the value (the agent's shared rules or the provider's own); absent for decoding, range and unknown-param errors."
+          },
           "param": {
             "type": "string",
-            "description": "Dotted path of the param, e.g. \"seconds\", \"clientInfo.name\" or \"list[1]\". Absent when the params as a whole are wrong (e.g. an array)."
+            "description": "Dotted path of the param, e.g. \"seconds\", \"clientInfo.name\", \"tags.env\" or \"subnets[1]\". Absent when the params as a whole are wrong (e.g. an array)."
           },
           "reason": {
             "type": "string"
@@ -1035,6 +5938,13 @@ enum OpenRPCDocument {
         "type": "object",
         "properties": {
           "detail": {
+            "type": "string"
+          },
+          "type": {
+            "const": "fileError",
+            "description": "getKubeconfig could not write `path`."
+          },
+          "path": {
             "type": "string"
           }
         }
@@ -1153,6 +6063,1213 @@ enum OpenRPCDocument {
             "result"
           ]
         }
+      },
+      "ResourceStatus": {
+        "title": "ResourceStatus",
+        "description": "The one status vocabulary for every cloud. Clusters and node pools are `active` when ready; instances are `running`. `creating` also covers an instance starting up again (`pending`); `deleting` an instance shutting down for termination; `deleted` a terminated instance (or a resource a wait saw disappear); `failed` a resource that will not become ready; `unknown` a status the agent cannot map (clients must accept it, and should accept future values as unknown). Each resource also carries the cloud's raw value (`providerStatus` / `providerState`).",
+        "enum": [
+          "creating",
+          "active",
+          "running",
+          "updating",
+          "stopping",
+          "stopped",
+          "deleting",
+          "deleted",
+          "failed",
+          "unknown"
+        ]
+      },
+      "ProviderKind": {
+        "title": "ProviderKind",
+        "description": "Which cloud a provider talks to: `local` (the built-in simulator), `aws` (EKS, EC2), `gcp` (GKE, Compute Engine) or `azure` (AKS, Azure VMs).",
+        "enum": [
+          "local",
+          "aws",
+          "gcp",
+          "azure"
+        ]
+      },
+      "ProviderName": {
+        "title": "ProviderName",
+        "description": "A configured provider's name: 1 to 63 lowercase letters, digits, '-' and '_', starting with a letter or digit.",
+        "type": "string",
+        "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$"
+      },
+      "ClusterName": {
+        "title": "ClusterName",
+        "description": "A cluster name every cloud API accepts in a request: 1 to 100 letters, digits, '-' and '_', starting with a letter or digit. To be valid on every cloud at once (and on the local provider, which enforces it), use 1 to 40 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit: `^[a-z]([a-z0-9-]{0,38}[a-z0-9])?$`.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 100,
+        "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+      },
+      "NodePoolName": {
+        "title": "NodePoolName",
+        "description": "A node pool name: 1 to 63 letters, digits, '-' and '_', starting with a letter or digit. Portable (and enforced by the local provider): 1 to 12 lowercase letters and digits starting with a letter, `^[a-z][a-z0-9]{0,11}$`.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 63,
+        "pattern": "^[A-Za-z0-9][A-Za-z0-9_-]*$"
+      },
+      "InstanceName": {
+        "title": "InstanceName",
+        "description": "An instance name: 1 to 255 bytes (UTF-8) without control characters. Portable (and enforced by the local provider): a lowercase DNS label of at most 63 characters, `^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$`.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255,
+        "pattern": "^[^\\u0000-\\u001F\\u007F-\\u009F]+$"
+      },
+      "InstanceId": {
+        "title": "InstanceId",
+        "description": "An instance id as returned by createInstance or listInstances: 1 to 255 characters without whitespace.",
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 255,
+        "pattern": "^\\S+$"
+      },
+      "KubernetesVersionString": {
+        "title": "KubernetesVersionString",
+        "description": "A Kubernetes version as clouds spell it, without a leading `v`: `1.33`, `1.33.2`, `1.30.2-gke.1587003`. At most 64 characters; two or three numeric parts of up to 4 digits, optionally followed by `-` and letters, digits, '.', '+', '_' or '-'.",
+        "type": "string",
+        "maxLength": 64,
+        "pattern": "^[0-9]{1,4}\\.[0-9]{1,4}(\\.[0-9]{1,4})?(-[A-Za-z0-9.+_-]*)?$",
+        "examples": [
+          "1.33",
+          "1.33.2",
+          "1.30.2-gke.1587003"
+        ]
+      },
+      "Region": {
+        "title": "Region",
+        "description": "A region (or zone, or location) name: 1 to 64 lowercase letters, digits and hyphens, e.g. `eu-west-1`, `europe-west1`, `eastus`, `local-1`.",
+        "type": "string",
+        "pattern": "^[a-z0-9-]{1,64}$"
+      },
+      "NodeCount": {
+        "title": "NodeCount",
+        "description": "A node count every cloud accepts: 0 to 1000. The local provider allows 0 to 100.",
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 1000
+      },
+      "Tags": {
+        "title": "Tags",
+        "description": "Tags (labels): at most 50; keys 1 to 128 characters, values at most 256. The local provider reads the tag `local:simulate` (see createCluster).",
+        "type": "object",
+        "maxProperties": 50,
+        "propertyNames": {
+          "minLength": 1,
+          "maxLength": 128
+        },
+        "additionalProperties": {
+          "type": "string",
+          "maxLength": 256
+        }
+      },
+      "Subnets": {
+        "title": "Subnets",
+        "type": "array",
+        "maxItems": 16,
+        "items": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 1024
+        }
+      },
+      "SSHPublicKey": {
+        "title": "SSHPublicKey",
+        "description": "One OpenSSH public key line: a key type, a space, the base64 key (starting AAAA), optionally a space and a comment; no newline.",
+        "type": "string",
+        "pattern": "^ *(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp256|ecdsa-sha2-nistp384|ecdsa-sha2-nistp521|sk-ssh-ed25519@openssh\\.com|sk-ecdsa-sha2-nistp256@openssh\\.com) +AAAA[A-Za-z0-9+/=]*( [^\\n]*)?$"
+      },
+      "TimeoutSeconds": {
+        "title": "TimeoutSeconds",
+        "description": "A wait's limit in seconds: more than 0, at most 86400 (24 hours). Defaults: 3600 for clusters and node pools, 1800 for instances.",
+        "type": "number",
+        "exclusiveMinimum": 0,
+        "maximum": 86400
+      },
+      "PageLimit": {
+        "title": "PageLimit",
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 1000,
+        "default": 100
+      },
+      "PageToken": {
+        "title": "PageToken",
+        "description": "An opaque token: a `nextPageToken` from a previous call of the same method with the same filters.",
+        "type": "string",
+        "minLength": 1
+      },
+      "IAMRoleARN": {
+        "title": "IAMRoleARN",
+        "type": "string",
+        "pattern": "^arn:aws[^:]*:iam:[^:]*:[0-9]{12}:role/.+$",
+        "examples": [
+          "arn:aws:iam::123456789012:role/CloudAgent"
+        ]
+      },
+      "HTTPURL": {
+        "title": "HTTPURL",
+        "description": "An http:// or https:// URL with a host, without spaces.",
+        "type": "string",
+        "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^ \\n]*[^/ \\n][^ \\n]*$"
+      },
+      "GUID": {
+        "title": "GUID",
+        "type": "string",
+        "pattern": "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
+      },
+      "KubernetesCluster": {
+        "title": "KubernetesCluster",
+        "description": "A managed Kubernetes cluster (EKS, GKE, AKS or simulated), in the same shape for every cloud. Optional members are omitted when unknown.",
+        "type": "object",
+        "required": [
+          "id",
+          "name",
+          "provider",
+          "cloud",
+          "region",
+          "version",
+          "status",
+          "providerStatus",
+          "nodePools",
+          "createdAt",
+          "tags"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "The cloud's identifier (ARN, GKE id, ARM resource id; `lc-…` on the local provider)."
+          },
+          "name": {
+            "type": "string"
+          },
+          "provider": {
+            "type": "string",
+            "description": "The configured provider name the cluster was reached through (e.g. `local`, `prod`)."
+          },
+          "cloud": {
+            "$ref": "#/components/schemas/ProviderKind"
+          },
+          "region": {
+            "type": "string"
+          },
+          "version": {
+            "type": "string",
+            "description": "The control plane's Kubernetes version (`major.minor`, or longer as the cloud reports it)."
+          },
+          "status": {
+            "$ref": "#/components/schemas/ResourceStatus"
+          },
+          "providerStatus": {
+            "type": "string",
+            "description": "The cloud's raw status (`CREATING`, `PROVISIONING`, `Succeeded` …)."
+          },
+          "statusMessage": {
+            "type": "string",
+            "description": "What the cloud says it is doing, when it says (e.g. \"creating control plane\")."
+          },
+          "endpoint": {
+            "type": "string",
+            "description": "The API server URL, once the cloud has one (local: while active, updating or deleting)."
+          },
+          "caData": {
+            "type": "string",
+            "description": "The cluster CA certificate, base64 PEM as in a kubeconfig, once known (not set by the local provider)."
+          },
+          "nodePools": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/NodePool"
+            },
+            "description": "The cluster's node pools, sorted by name; deleted ones are left out."
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO 8601 creation time (UTC)."
+          },
+          "tags": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "NodePool": {
+        "title": "NodePool",
+        "description": "A group of identical worker nodes of a cluster (EKS node group, GKE node pool, AKS agent pool, or simulated).",
+        "type": "object",
+        "required": [
+          "id",
+          "name",
+          "cluster",
+          "status",
+          "providerStatus",
+          "nodeCount",
+          "nodeType",
+          "version",
+          "createdAt"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "The cloud's identifier (`np-…` on the local provider)."
+          },
+          "name": {
+            "type": "string"
+          },
+          "cluster": {
+            "type": "string",
+            "description": "The name of the cluster the pool belongs to."
+          },
+          "status": {
+            "$ref": "#/components/schemas/ResourceStatus"
+          },
+          "providerStatus": {
+            "type": "string",
+            "description": "The cloud's raw status (`ACTIVE`, `RUNNING`, `Succeeded` …)."
+          },
+          "statusMessage": {
+            "type": "string",
+            "description": "What the cloud says it is doing, when it says (e.g. \"scaling from 1 to 4 nodes\")."
+          },
+          "nodeCount": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "The current node count (while scaling, the count before the change)."
+          },
+          "nodeType": {
+            "type": "string"
+          },
+          "version": {
+            "type": "string"
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "Instance": {
+        "title": "Instance",
+        "description": "A virtual machine (EC2 instance, Compute Engine instance, Azure VM or simulated), in the same shape for every cloud.",
+        "type": "object",
+        "required": [
+          "id",
+          "name",
+          "provider",
+          "cloud",
+          "state",
+          "providerState",
+          "instanceType",
+          "image",
+          "zone",
+          "tags",
+          "createdAt"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "The identifier every instance method takes (`i-…` on EC2 and local, the name on GCE and Azure)."
+          },
+          "name": {
+            "type": "string"
+          },
+          "provider": {
+            "type": "string",
+            "description": "The configured provider name the instance was reached through."
+          },
+          "cloud": {
+            "$ref": "#/components/schemas/ProviderKind"
+          },
+          "state": {
+            "$ref": "#/components/schemas/ResourceStatus"
+          },
+          "providerState": {
+            "type": "string",
+            "description": "The cloud's raw state (`pending`, `running`, `shutting-down`, `terminated`, `RUNNING`, `PowerState/deallocated` …)."
+          },
+          "instanceType": {
+            "type": "string"
+          },
+          "image": {
+            "type": "string"
+          },
+          "zone": {
+            "type": "string"
+          },
+          "publicIP": {
+            "type": "string",
+            "description": "Present while the instance has one (running; released when stopped or terminated)."
+          },
+          "privateIP": {
+            "type": "string",
+            "description": "Present until the instance is terminated."
+          },
+          "tags": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string"
+            }
+          },
+          "createdAt": {
+            "type": "string",
+            "format": "date-time",
+            "description": "ISO 8601 creation (launch) time."
+          }
+        }
+      },
+      "KubernetesVersion": {
+        "title": "KubernetesVersion",
+        "type": "object",
+        "required": [
+          "version",
+          "isDefault"
+        ],
+        "properties": {
+          "version": {
+            "type": "string"
+          },
+          "isDefault": {
+            "type": "boolean",
+            "description": "Whether new clusters get this version when none is asked for."
+          },
+          "support": {
+            "type": "string",
+            "description": "`standard` or `extended` support, when the cloud says.",
+            "examples": [
+              "standard",
+              "extended"
+            ]
+          }
+        }
+      },
+      "ClusterList": {
+        "title": "ClusterList",
+        "type": "object",
+        "required": [
+          "clusters"
+        ],
+        "properties": {
+          "clusters": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/KubernetesCluster"
+            }
+          },
+          "nextPageToken": {
+            "type": "string",
+            "description": "Present when there are more: pass it as `pageToken`."
+          }
+        }
+      },
+      "NodePoolList": {
+        "title": "NodePoolList",
+        "type": "object",
+        "required": [
+          "nodePools"
+        ],
+        "properties": {
+          "nodePools": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/NodePool"
+            }
+          },
+          "nextPageToken": {
+            "type": "string",
+            "description": "Present when there are more: pass it as `pageToken`."
+          }
+        }
+      },
+      "InstanceList": {
+        "title": "InstanceList",
+        "type": "object",
+        "required": [
+          "instances"
+        ],
+        "properties": {
+          "instances": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Instance"
+            }
+          },
+          "nextPageToken": {
+            "type": "string",
+            "description": "Present when there are more: pass it as `pageToken`."
+          }
+        }
+      },
+      "VersionList": {
+        "title": "VersionList",
+        "type": "object",
+        "required": [
+          "versions"
+        ],
+        "properties": {
+          "versions": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/KubernetesVersion"
+            }
+          }
+        }
+      },
+      "Kubeconfig": {
+        "title": "Kubeconfig",
+        "type": "object",
+        "required": [
+          "kubeconfig"
+        ],
+        "properties": {
+          "kubeconfig": {
+            "type": "string",
+            "description": "The kubeconfig, YAML."
+          },
+          "path": {
+            "type": "string",
+            "description": "The file written, when `path` was given."
+          }
+        }
+      },
+      "ProviderSettings": {
+        "title": "ProviderSettings",
+        "description": "A provider's settings as configured (besides name, kind and region); secret values are shown as \"<redacted>\".",
+        "type": "object",
+        "additionalProperties": {
+          "type": [
+            "string",
+            "number",
+            "boolean"
+          ]
+        }
+      },
+      "ProviderDescription": {
+        "title": "ProviderDescription",
+        "type": "object",
+        "required": [
+          "name",
+          "kind",
+          "isDefault",
+          "implemented",
+          "settings"
+        ],
+        "properties": {
+          "name": {
+            "$ref": "#/components/schemas/ProviderName"
+          },
+          "kind": {
+            "$ref": "#/components/schemas/ProviderKind"
+          },
+          "region": {
+            "type": "string",
+            "description": "Present when configured."
+          },
+          "isDefault": {
+            "type": "boolean",
+            "description": "Whether calls without `provider` use it."
+          },
+          "implemented": {
+            "type": "boolean",
+            "description": "false for kinds this version accepts but does not implement (aws, gcp, azure): their operations answer -32008."
+          },
+          "settings": {
+            "$ref": "#/components/schemas/ProviderSettings"
+          }
+        }
+      },
+      "ProviderList": {
+        "title": "ProviderList",
+        "type": "object",
+        "required": [
+          "providers",
+          "defaultProvider"
+        ],
+        "properties": {
+          "providers": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProviderDescription"
+            }
+          },
+          "defaultProvider": {
+            "type": "string",
+            "description": "The provider calls use when they give no `provider`."
+          }
+        }
+      },
+      "ProviderEntry": {
+        "title": "ProviderEntry",
+        "description": "One provider, as an entry of the config file's `providers` array and as the params of `configureProvider` (which also accepts `progressToken` and `_meta`). The settings allowed depend on `kind`.",
+        "oneOf": [
+          {
+            "$ref": "#/components/schemas/LocalProviderEntry"
+          },
+          {
+            "$ref": "#/components/schemas/AWSProviderEntry"
+          },
+          {
+            "$ref": "#/components/schemas/GCPProviderEntry"
+          },
+          {
+            "$ref": "#/components/schemas/AzureProviderEntry"
+          }
+        ]
+      },
+      "LocalProviderEntry": {
+        "title": "LocalProviderEntry",
+        "type": "object",
+        "required": [
+          "name",
+          "kind"
+        ],
+        "properties": {
+          "name": {
+            "$ref": "#/components/schemas/ProviderName"
+          },
+          "kind": {
+            "const": "local"
+          },
+          "region": {
+            "$ref": "#/components/schemas/Region"
+          },
+          "timeScale": {
+            "type": "number",
+            "minimum": 0,
+            "maximum": 10000,
+            "default": 1,
+            "description": "Setting of kind local only. Simulation pace. 1 = realistic demo pace (a cluster takes about 3 s), 0 = instant, 10 = ten times slower."
+          },
+          "stateFile": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Setting of kind local only. The file resources are kept in (default `$XDG_STATE_HOME/cloud-agent/local/NAME.json`). It must be an absolute path."
+          }
+        },
+        "additionalProperties": false
+      },
+      "AWSProviderEntry": {
+        "title": "AWSProviderEntry",
+        "type": "object",
+        "required": [
+          "name",
+          "kind"
+        ],
+        "properties": {
+          "name": {
+            "$ref": "#/components/schemas/ProviderName"
+          },
+          "kind": {
+            "const": "aws"
+          },
+          "region": {
+            "$ref": "#/components/schemas/Region"
+          },
+          "accessKeyId": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Setting of kind aws only. Access key id; with `secretAccessKey`, explicit credentials."
+          },
+          "secretAccessKey": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Setting of kind aws only. Secret access key. Secret: never echoed."
+          },
+          "sessionToken": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Setting of kind aws only. Session token of temporary credentials. Secret: never echoed."
+          },
+          "profile": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Setting of kind aws only. Profile in ~/.aws/config and ~/.aws/credentials."
+          },
+          "roleArn": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/IAMRoleARN"
+              }
+            ],
+            "description": "Setting of kind aws only. Role to assume through STS (cross-account)."
+          },
+          "externalId": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Setting of kind aws only. External id for assuming `roleArn`."
+          },
+          "eksRoleArn": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/IAMRoleARN"
+              }
+            ],
+            "description": "Setting of kind aws only. IAM role of EKS control planes created by `createCluster`."
+          },
+          "nodeRoleArn": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/IAMRoleARN"
+              }
+            ],
+            "description": "Setting of kind aws only. IAM role of EKS managed node groups."
+          },
+          "endpointURL": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/HTTPURL"
+              }
+            ],
+            "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing every AWS endpoint (tests, LocalStack, moto); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds)."
+          }
+        },
+        "additionalProperties": false
+      },
+      "GCPProviderEntry": {
+        "title": "GCPProviderEntry",
+        "type": "object",
+        "required": [
+          "name",
+          "kind"
+        ],
+        "properties": {
+          "name": {
+            "$ref": "#/components/schemas/ProviderName"
+          },
+          "kind": {
+            "const": "gcp"
+          },
+          "region": {
+            "$ref": "#/components/schemas/Region"
+          },
+          "endpointURL": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/HTTPURL"
+              }
+            ],
+            "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing every AWS endpoint (tests, LocalStack, moto); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds)."
+          },
+          "project": {
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9-]{4,28}[a-z0-9]$",
+            "description": "Setting of kind gcp only. Project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter."
+          },
+          "location": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Region"
+              }
+            ],
+            "description": "Setting of the kinds gcp, azure. gcp: zone or region of clusters; azure: Azure region (e.g. eastus)."
+          },
+          "zone": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Region"
+              }
+            ],
+            "description": "Setting of kind gcp only. Default zone of instances."
+          },
+          "accessToken": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Setting of the kinds gcp, azure. gcp: OAuth 2.0 access token; azure: ARM bearer token. Secret: never echoed."
+          },
+          "credentialsFile": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Setting of kind gcp only. Application Default Credentials JSON file."
+          }
+        },
+        "additionalProperties": false
+      },
+      "AzureProviderEntry": {
+        "title": "AzureProviderEntry",
+        "type": "object",
+        "required": [
+          "name",
+          "kind"
+        ],
+        "properties": {
+          "name": {
+            "$ref": "#/components/schemas/ProviderName"
+          },
+          "kind": {
+            "const": "azure"
+          },
+          "region": {
+            "$ref": "#/components/schemas/Region"
+          },
+          "endpointURL": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/HTTPURL"
+              }
+            ],
+            "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing every AWS endpoint (tests, LocalStack, moto); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds)."
+          },
+          "location": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/Region"
+              }
+            ],
+            "description": "Setting of the kinds gcp, azure. gcp: zone or region of clusters; azure: Azure region (e.g. eastus)."
+          },
+          "accessToken": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Setting of the kinds gcp, azure. gcp: OAuth 2.0 access token; azure: ARM bearer token. Secret: never echoed."
+          },
+          "subscriptionId": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/GUID"
+              }
+            ],
+            "description": "Setting of kind azure only. Subscription id."
+          },
+          "resourceGroup": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 90,
+            "description": "Setting of kind azure only. Resource group of clusters and VMs: 1 to 90 letters, digits, '_', '-', '.', '(' and ')', not ending with '.'."
+          },
+          "tenantId": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/GUID"
+              }
+            ],
+            "description": "Setting of kind azure only. Directory (tenant) id of the service principal."
+          },
+          "clientId": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/GUID"
+              }
+            ],
+            "description": "Setting of kind azure only. Application (client) id of the service principal."
+          },
+          "clientSecret": {
+            "type": "string",
+            "minLength": 1,
+            "description": "Setting of kind azure only. Client secret of the service principal. Secret: never echoed."
+          },
+          "authorityHost": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/HTTPURL"
+              }
+            ],
+            "description": "Setting of kind azure only. Microsoft Entra authority (sovereign clouds)."
+          }
+        },
+        "additionalProperties": false
+      },
+      "ConfigFile": {
+        "title": "ConfigFile",
+        "description": "The agent's config file (`--config FILE`, default `$XDG_CONFIG_HOME/cloud-agent/config.json`). Provider names must be unique; `defaultProvider` must name one of them or `local`.",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+          "defaultProvider": {
+            "type": "string",
+            "default": "local"
+          },
+          "providers": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ProviderEntry"
+            }
+          }
+        }
+      },
+      "WaitProgressReport": {
+        "title": "WaitProgressReport",
+        "description": "A `report` of a wait: sent on the first observation, on every change of status or phase, and at least every 10 s (heartbeat).",
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/ProgressValue"
+          },
+          {
+            "type": "object",
+            "required": [
+              "kind",
+              "message",
+              "phase",
+              "status",
+              "providerStatus",
+              "elapsedSeconds",
+              "reason",
+              "resource"
+            ],
+            "properties": {
+              "kind": {
+                "const": "report"
+              }
+            }
+          }
+        ]
+      },
+      "WaitStats": {
+        "title": "WaitStats",
+        "description": "Counters of one provider's waits since the agent started.",
+        "type": "object",
+        "required": [
+          "waits",
+          "activeWaits",
+          "pollLoops",
+          "polls"
+        ],
+        "properties": {
+          "waits": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Waits begun."
+          },
+          "activeWaits": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Waits not yet finished."
+          },
+          "pollLoops": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Poll loops begun; concurrent waits on one resource share one."
+          },
+          "polls": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Polls made (calls to the cloud's get)."
+          }
+        }
+      },
+      "DebugStatsResult": {
+        "title": "DebugStatsResult",
+        "type": "object",
+        "required": [
+          "waits"
+        ],
+        "properties": {
+          "waits": {
+            "type": "object",
+            "description": "By provider name.",
+            "additionalProperties": {
+              "$ref": "#/components/schemas/WaitStats"
+            }
+          }
+        }
+      },
+      "OpenRPCDocument": {
+        "title": "OpenRPCDocument",
+        "description": "This document (an OpenRPC 1.3.2 document).",
+        "type": "object",
+        "required": [
+          "openrpc",
+          "info",
+          "methods"
+        ],
+        "properties": {
+          "openrpc": {
+            "const": "1.3.2"
+          },
+          "info": {
+            "type": "object"
+          },
+          "methods": {
+            "type": "array",
+            "items": {
+              "type": "object"
+            }
+          }
+        }
+      },
+      "NotFoundData": {
+        "title": "NotFoundData",
+        "type": "object",
+        "required": [
+          "type",
+          "resourceType",
+          "name"
+        ],
+        "properties": {
+          "type": {
+            "const": "notFound"
+          },
+          "resourceType": {
+            "enum": [
+              "cluster",
+              "node pool",
+              "instance"
+            ]
+          },
+          "name": {
+            "type": "string",
+            "description": "The cluster name, \"CLUSTER/POOL\" for a node pool, or the instance id."
+          }
+        }
+      },
+      "ConflictData": {
+        "title": "ConflictData",
+        "type": "object",
+        "required": [
+          "type",
+          "resourceType",
+          "name",
+          "reason"
+        ],
+        "properties": {
+          "type": {
+            "const": "conflict"
+          },
+          "resourceType": {
+            "enum": [
+              "cluster",
+              "node pool",
+              "instance"
+            ]
+          },
+          "name": {
+            "type": "string",
+            "description": "As in NotFoundData."
+          },
+          "reason": {
+            "type": "string",
+            "description": "For people, e.g. \"already exists (status creating)\", \"is creating; wait until it is active, then delete it\"."
+          }
+        }
+      },
+      "UnauthenticatedData": {
+        "title": "UnauthenticatedData",
+        "type": "object",
+        "required": [
+          "type",
+          "reason"
+        ],
+        "properties": {
+          "type": {
+            "const": "unauthenticated"
+          },
+          "reason": {
+            "type": "string"
+          }
+        }
+      },
+      "PermissionDeniedData": {
+        "title": "PermissionDeniedData",
+        "type": "object",
+        "required": [
+          "type",
+          "reason"
+        ],
+        "properties": {
+          "type": {
+            "const": "permissionDenied"
+          },
+          "reason": {
+            "type": "string"
+          }
+        }
+      },
+      "ThrottledData": {
+        "title": "ThrottledData",
+        "type": "object",
+        "required": [
+          "type",
+          "reason"
+        ],
+        "properties": {
+          "type": {
+            "const": "throttled"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "retryAfterSeconds": {
+            "type": "number",
+            "minimum": 0,
+            "description": "When the cloud says how long to wait."
+          }
+        }
+      },
+      "WaitFailureData": {
+        "title": "WaitFailureData",
+        "description": "-32007 data: where the resource stood when the wait timed out.",
+        "type": "object",
+        "required": [
+          "type",
+          "resourceType",
+          "name",
+          "target",
+          "elapsedSeconds",
+          "operationContinues"
+        ],
+        "properties": {
+          "type": {
+            "const": "timeout"
+          },
+          "resourceType": {
+            "enum": [
+              "cluster",
+              "node pool",
+              "instance"
+            ]
+          },
+          "name": {
+            "type": "string",
+            "description": "The cluster name, \"CLUSTER/POOL\", or the instance id."
+          },
+          "target": {
+            "enum": [
+              "active",
+              "running",
+              "stopped",
+              "deleted"
+            ],
+            "description": "The status the wait was for."
+          },
+          "lastStatus": {
+            "$ref": "#/components/schemas/ResourceStatus"
+          },
+          "lastProviderStatus": {
+            "type": "string",
+            "description": "The last raw status seen. `lastStatus` and `lastProviderStatus` are absent when no poll had succeeded yet."
+          },
+          "elapsedSeconds": {
+            "type": "number",
+            "minimum": 0,
+            "description": "How long the wait lasted, to 0.001 s."
+          },
+          "operationContinues": {
+            "const": true,
+            "description": "Always true: only the wait ended; the cloud operation goes on."
+          }
+        }
+      },
+      "WaitCancelledData": {
+        "title": "WaitCancelledData",
+        "description": "-32800 data of a cancelled wait: where the resource stood when the wait was cancelled.",
+        "type": "object",
+        "required": [
+          "type",
+          "resourceType",
+          "name",
+          "target",
+          "elapsedSeconds",
+          "operationContinues"
+        ],
+        "properties": {
+          "type": {
+            "const": "cancelled"
+          },
+          "resourceType": {
+            "enum": [
+              "cluster",
+              "node pool",
+              "instance"
+            ]
+          },
+          "name": {
+            "type": "string",
+            "description": "The cluster name, \"CLUSTER/POOL\", or the instance id."
+          },
+          "target": {
+            "enum": [
+              "active",
+              "running",
+              "stopped",
+              "deleted"
+            ],
+            "description": "The status the wait was for."
+          },
+          "lastStatus": {
+            "$ref": "#/components/schemas/ResourceStatus"
+          },
+          "lastProviderStatus": {
+            "type": "string",
+            "description": "The last raw status seen. `lastStatus` and `lastProviderStatus` are absent when no poll had succeeded yet."
+          },
+          "elapsedSeconds": {
+            "type": "number",
+            "minimum": 0,
+            "description": "How long the wait lasted, to 0.001 s."
+          },
+          "operationContinues": {
+            "const": true,
+            "description": "Always true: only the wait ended; the cloud operation goes on."
+          }
+        }
+      },
+      "UnsupportedOperationData": {
+        "title": "UnsupportedOperationData",
+        "type": "object",
+        "required": [
+          "type",
+          "provider",
+          "kind",
+          "operation",
+          "reason"
+        ],
+        "properties": {
+          "type": {
+            "const": "unsupportedOperation"
+          },
+          "provider": {
+            "type": "string"
+          },
+          "kind": {
+            "$ref": "#/components/schemas/ProviderKind"
+          },
+          "operation": {
+            "type": "string",
+            "description": "The method (or wait) the provider cannot do."
+          },
+          "reason": {
+            "type": "string"
+          }
+        }
+      },
+      "ProviderErrorData": {
+        "title": "ProviderErrorData",
+        "type": "object",
+        "required": [
+          "type",
+          "code",
+          "message",
+          "retryable"
+        ],
+        "properties": {
+          "type": {
+            "const": "providerError"
+          },
+          "code": {
+            "type": "string",
+            "description": "The cloud's own error code (`ResourceInUseException`, `FAILED_PRECONDITION` …), or the agent's: `ResourceFailed` (a wait's resource ended failed), `LocalStateError` (the local provider's state file)."
+          },
+          "message": {
+            "type": "string"
+          },
+          "retryable": {
+            "type": "boolean",
+            "description": "Whether the same request may succeed if sent again later."
+          },
+          "httpStatus": {
+            "type": "integer",
+            "description": "The HTTP status of the failing response, when there was one."
+          },
+          "requestId": {
+            "type": "string",
+            "description": "The cloud's request id, for support tickets."
+          }
+        }
       }
     },
     "errors": {
@@ -1183,13 +7300,49 @@ enum OpenRPCDocument {
       "ShuttingDown": {
         "code": -32001,
         "message": "the agent is shutting down and accepts no new requests"
+      },
+      "NotFound": {
+        "code": -32002,
+        "message": "Not found"
+      },
+      "Conflict": {
+        "code": -32003,
+        "message": "Conflict"
+      },
+      "Unauthenticated": {
+        "code": -32004,
+        "message": "Unauthenticated"
+      },
+      "PermissionDenied": {
+        "code": -32005,
+        "message": "Permission denied"
+      },
+      "Throttled": {
+        "code": -32006,
+        "message": "Throttled"
+      },
+      "Timeout": {
+        "code": -32007,
+        "message": "Timed out waiting; the operation continues in the cloud"
+      },
+      "UnsupportedOperation": {
+        "code": -32008,
+        "message": "Unsupported operation"
+      },
+      "ProviderError": {
+        "code": -32009,
+        "message": "Provider error"
+      },
+      "WaitCancelled": {
+        "code": -32800,
+        "message": "Wait cancelled; the operation continues in the cloud"
       }
     },
     "contentDescriptors": {
       "ProgressTokenParam": {
         "name": "progressToken",
         "required": false,
-        "description": "Token for this request's `$/progress` notifications (default: `_meta.progressToken`, else the request id). Accepted by every request.",
+        "description": "Token for this request's `$/progress` notifications: a string or a number (default: `_meta.progressToken`, else the request id). Accepted by every request, including the cloud methods, which refuse other unknown params.",
         "schema": {
           "$ref": "#/components/schemas/ProgressToken"
         }
@@ -1214,7 +7367,23 @@ enum OpenRPCDocument {
       },
       "protocol": {
         "name": "protocol",
-        "description": "JSON-RPC protocol notifications."
+        "description": "JSON-RPC protocol methods and notifications: cancellation and service discovery."
+      },
+      "providers": {
+        "name": "providers",
+        "description": "Configured providers: list them, add or replace one at run time."
+      },
+      "clusters": {
+        "name": "clusters",
+        "description": "Managed Kubernetes clusters: create, inspect, upgrade, delete, wait, kubeconfig."
+      },
+      "nodePools": {
+        "name": "nodePools",
+        "description": "Node pools (groups of worker nodes) of a cluster."
+      },
+      "instances": {
+        "name": "instances",
+        "description": "Virtual machines: create, inspect, start, stop, terminate, wait."
       }
     }
   }

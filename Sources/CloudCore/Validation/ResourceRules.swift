@@ -35,7 +35,7 @@ public enum ResourceRules {
         if version.hasPrefix("v") {
             throw .invalidRequest(field: field, reason: "must be written without the leading 'v' (e.g. \"1.30\"), got \"\(version)\"")
         }
-        let core = version.split(separator: "-", maxSplits: 1).first.map(String.init) ?? ""
+        let core = version.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
         let parts = core.split(separator: ".", omittingEmptySubsequences: false)
         let numeric = parts.allSatisfy { !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCIIDigit) }
         guard version.count <= 64, (2...3).contains(parts.count), numeric,

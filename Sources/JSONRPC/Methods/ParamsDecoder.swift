@@ -20,8 +20,28 @@ enum ParamsDecoder {
         do {
             return try object.decode(as: Params.self)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+               let culprit = fractionalNumberParam(Params.self, in: object) {
+                throw culprit
+            }
             throw explain(error, params: object)
         }
+    }
+
+    /// Foundation reports a fractional or huge number where an integer is expected as corrupt
+    /// data with no path; find the param by trying each such top-level number as a small integer.
+    private static func fractionalNumberParam<Params: Decodable>(_ type: Params.Type, in object: JSONValue) -> RPCError? {
+        guard case .object(let members) = object else { return nil }
+        for key in members.keys.sorted() {
+            guard case .number(let number) = members[key]!, let value = number.doubleValue,
+                  value != value.rounded(.towardZero) || abs(value) >= 0x1p63 else { continue }
+            var probe = members
+            probe[key] = .int(0)
+            if (try? JSONValue.object(probe).decode(as: Params.self)) != nil {
+                return .invalidParams(param: key, reason: "must be an integer in range, not \(number.literal)")
+            }
+        }
+        return nil
     }
 
     /// Refuses unknown param names (suggesting the intended one) and a malformed progress token.
@@ -35,7 +55,7 @@ enum ParamsDecoder {
             throw RPCError.invalidParams(param: key, reason: "is not a param of this method (\(hint))")
         }
         if let token = members["progressToken"], RequestID(token) == nil {
-            throw RPCError.invalidParams(param: "progressToken", reason: "must be a string or an integer, not \(token.typeDescription)")
+            throw RPCError.invalidParams(param: "progressToken", reason: "must be a string or a number, not \(token.typeDescription)")
         }
     }
 

@@ -258,7 +258,9 @@ public final class Session: Sendable {
         default:
             break
         }
-        if method.hasPrefix("rpc.") || !methods.contains(method) {
+        // Names starting with `rpc.` are reserved for protocol extensions such as `rpc.discover`;
+        // only those the table registers are answered.
+        if !methods.contains(method) {
             reply(.error(id: id, error: .methodNotFound(method)))
             return
         }
