@@ -5,12 +5,17 @@ Measures, in one run:
   1. start-up time (spawn -> `initialize` response read), 20 runs;
   2. sequential `ping` round-trip latency over stdio and over a Unix socket;
   3. pipelined `ping` throughput over stdio and over a Unix socket;
-  4. peak RSS (VmHWM) of the agent after the pipelined run.
+  4. peak RSS (VmHWM) of the agent after the pipelined run;
+  5. waits: 1,000 concurrent `waitClusterReady` on a slow `local` provider in
+     one agent (10 clusters x 100 waits, then 1,000 clusters x 1 wait): the
+     agent's peak RSS, its CPU per minute of waiting, and its poll counts from
+     `debug.stats` (`--waits` runs only this, `--no-waits` skips it).
 
-It also measures the same things against `cat` (an echo that does no work) as a
+It also measures 1-4 against `cat` (an echo that does no work) as a
 "harness floor": the cost of Python + pipes + process wake-ups on its own.
 
-Prints a table and writes bench/RESULTS.md.  Exits 0 unless the agent
+Prints a table and writes bench/RESULTS.md (a part not run this time is kept
+from the existing file).  Exits 0 unless the agent
 misbehaves (wrong, missing or duplicate responses, crash, hang, non-zero exit);
 a missed target is reported, never fatal.  Exit 1 = agent misbehaviour,
 exit 2 = could not build / find the binary or bad usage.
@@ -722,6 +727,713 @@ def run_cat_session(args, res):
     return res
 
 
+def run_ping_benchmark(binary, args, R, errors, errfile, tmpdir, log):
+    """Start-up, round trip, throughput and RSS (stdio and socket), plus the `cat` floor.
+    Fills R; appends agent misbehaviour to errors."""
+    # 1. start-up
+    log("start-up: %d runs ..." % args.startup_runs)
+    with errfile("startup") as ef:
+        try:
+            R["startup"] = bench_startup([binary, "serve", "--log-level", "error"], args.startup_runs, True, ef)
+        except AgentError as e:
+            errors.append(e)
+    if not args.no_floor and shutil.which("cat"):
+        try:
+            R["cat_startup"] = bench_startup(["cat"], args.startup_runs, False, None)
+        except AgentError as e:
+            log("note: cat floor start-up failed: %s" % e)
+
+    # 2-4. stdio session
+    log("stdio: %d+%d sequential pings, %d pipelined ..." % (args.warmup, args.samples, args.requests))
+    with errfile("stdio") as ef:
+        ep = spawn_stdio(binary, "stdio", ef)
+        try:
+            R["stdio"] = {}
+            run_session(ep, args, True, R["stdio"])
+            stop_stdio(ep)
+        except AgentError as e:
+            errors.append(e)
+            ep.kill()
+
+    # 2-4. socket session
+    log("socket: %d+%d sequential pings, %d pipelined ..." % (args.warmup, args.samples, args.requests))
+    sock_path = os.path.join(tmpdir, "agent.sock")
+    with errfile("socket") as ef:
+        ep = None
+        try:
+            ep = spawn_socket(binary, "socket", ef, sock_path)
+            R["socket"] = {}
+            run_session(ep, args, True, R["socket"])
+            stop_socket(ep)
+        except AgentError as e:
+            errors.append(e)
+            if ep:
+                ep.kill()
+
+    # harness floor
+    if not args.no_floor and shutil.which("cat"):
+        log("cat floor ...")
+        try:
+            R["cat"] = {}
+            run_cat_session(args, R["cat"])
+        except AgentError as e:
+            log("note: cat floor failed: %s" % e)
+
+
+# --------------------------------------------------------------------------
+# Waits: many concurrent `waitClusterReady` on a slow `local` provider, one agent
+
+
+WAIT_PROVIDER = "bench"
+CONTROL_BASE = 100                # ids of control calls (initialize, configureProvider, debug.stats)
+CREATE_BASE = 2_000_000           # ids of createCluster requests: CREATE_BASE + cluster index
+WAIT_BASE = 3_000_000             # ids of waitClusterReady requests: WAIT_BASE + k
+WAIT_STALL_TIMEOUT = 30.0         # nothing at all read for this long = hung (heartbeats come every 10 s)
+CONTROL_TIMEOUT = 60.0
+CREATE_SECONDS_AT_SCALE_1 = 3.0   # control plane 2 s + node pool 1 s at timeScale 1
+CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+TARGET_WAIT_RSS_MB = 60.0         # decimal MB: 60,000,000 bytes
+TARGET_CPU_PER_MIN = 1.0          # agent CPU seconds per minute of waiting
+
+
+def read_cpu_ticks(pid):
+    """utime + stime of a process (all its threads), in clock ticks; None if it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            data = f.read()
+    except OSError:
+        return None
+    fields = data[data.rindex(b")") + 2:].split()  # fields[0] is field 3 (state)
+    return int(fields[11]) + int(fields[12])       # fields 14 (utime) and 15 (stime)
+
+
+def reset_peak_rss(pid):
+    """Resets VmHWM to the current RSS (Linux >= 4.0: write 5 to clear_refs). True if it worked."""
+    try:
+        with open("/proc/%d/clear_refs" % pid, "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def own_cpu_seconds():
+    t = os.times()
+    return t.user + t.system
+
+
+class WaitSession:
+    """A `cloud-agent serve` (stdio) plus a reader thread that reads everything the agent
+    writes, all the time: responses to control calls and creates, responses to the waits, and
+    `$/progress` notifications (each parsed, checked against the protocol's ordering rules,
+    counted, then discarded)."""
+
+    def __init__(self, binary, label, errfile, env):
+        self.label = label
+        self.errpath = errfile.name
+        self.proc = subprocess.Popen([binary, "serve", "--log-level", "error"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=errfile, bufsize=0, env=env)
+        self.wfd = self.proc.stdin.fileno()
+        self.rfd = self.proc.stdout.fileno()
+        self.cond = threading.Condition()
+        self.replies = {}          # id -> message, for control calls and creates
+        self.reply_t = {}          # id -> perf() when its response was read
+        self.expected = set()      # control/create ids sent and not yet answered
+        self.next_id = CONTROL_BASE
+        self.bytes_read = 0
+        self.eof = False
+        self.error = None          # first AgentError the reader saw
+        self.other_notes = 0       # notifications not about a wait
+        self.wait_n = 0
+        self.reader = threading.Thread(target=self._read, name="bench-wait-reader", daemon=True)
+        self.reader.start()
+
+    # -- the waits' bookkeeping (set up before the waits are sent)
+
+    def expect_waits(self, names):
+        with self.cond:
+            n = len(names)
+            self.wait_names = names
+            self.wait_n = n
+            self.notes = [0] * n          # progress notifications per wait
+            self.reports = [0] * n
+            self.heartbeats = [0] * n
+            self.began = bytearray(n)
+            self.ended = bytearray(n)
+            self.answered = bytearray(n)
+            self.last_note = [0] * n      # perf() of the wait's last notification
+            self.max_gap = [0] * n        # longest gap between its notifications (ns), after its first report
+            self.reported_waits = 0       # waits that have had at least one report
+            self.answered_n = 0
+            self.t_done = None            # perf() when the last wait response was read
+            self.cpu_done = None          # agent CPU ticks then
+            self.notes_total = 0
+
+    def fail(self, msg):
+        if self.error is None:
+            self.error = AgentError("%s: %s" % (self.label, msg))
+
+    def _read(self):
+        buf = b""
+        try:
+            while True:
+                chunk = os.read(self.rfd, 1 << 20)
+                if not chunk:
+                    break
+                buf += chunk
+                lines = buf.split(NL)
+                buf = lines.pop()
+                now = perf()
+                with self.cond:
+                    self.bytes_read += len(chunk)
+                    for line in lines:
+                        if line.strip():
+                            self._handle(line, now)
+                    self.cond.notify_all()
+        except OSError:
+            pass
+        with self.cond:
+            if buf.strip():
+                self.fail("incomplete last line at EOF: %r" % short(buf))
+            self.eof = True
+            self.cond.notify_all()
+
+    def _handle(self, line, now):
+        try:
+            obj = decode_msg(line)
+        except AgentError as e:
+            self.fail(str(e))
+            return
+        if "id" not in obj:
+            if obj.get("method") != "$/progress":
+                self.other_notes += 1
+                return
+            params = obj.get("params") if isinstance(obj.get("params"), dict) else {}
+            token, value = params.get("token"), params.get("value")
+            k = token - WAIT_BASE if is_int_id(token) else -1
+            if not (0 <= k < self.wait_n):
+                self.other_notes += 1
+                return
+            kind = value.get("kind") if isinstance(value, dict) else None
+            if self.answered[k]:
+                self.fail("wait id %d: $/progress after its response: %r" % (token, short(line)))
+            elif self.ended[k]:
+                self.fail("wait id %d: $/progress after its `end`: %r" % (token, short(line)))
+            elif kind == "begin":
+                if self.notes[k]:
+                    self.fail("wait id %d: `begin` is not its first $/progress: %r" % (token, short(line)))
+                self.began[k] = 1
+            elif kind == "report":
+                if not self.reports[k]:
+                    self.reported_waits += 1
+                else:
+                    gap = now - self.last_note[k]
+                    if gap > self.max_gap[k]:
+                        self.max_gap[k] = gap
+                self.reports[k] += 1
+                if value.get("reason") == "heartbeat":
+                    self.heartbeats[k] += 1
+            elif kind == "end":
+                self.ended[k] = 1
+            else:
+                self.fail("wait id %d: $/progress with kind %r: %r" % (token, kind, short(line)))
+            self.notes[k] += 1
+            self.notes_total += 1
+            self.last_note[k] = now
+            return
+        rid = obj.get("id")
+        k = rid - WAIT_BASE if is_int_id(rid) else -1
+        if 0 <= k < self.wait_n:
+            if self.answered[k]:
+                self.fail("duplicate response to wait id %d: %r" % (rid, short(line)))
+                return
+            self.answered[k] = 1
+            self.answered_n += 1
+            res = obj.get("result")
+            if "error" in obj or not isinstance(res, dict):
+                self.fail("wait id %d (cluster %s) answered with an error: %r" % (rid, self.wait_names[k], short(line)))
+            elif res.get("name") != self.wait_names[k] or res.get("status") != "active":
+                self.fail("wait id %d: expected cluster %s with status active, got %r"
+                          % (rid, self.wait_names[k], short(line)))
+            if self.answered_n == self.wait_n:
+                self.t_done = now
+                self.cpu_done = read_cpu_ticks(self.proc.pid)
+            return
+        if rid not in self.expected:
+            self.fail("response with an unexpected or duplicate id %r: %r" % (rid, short(line)))
+            return
+        self.expected.discard(rid)
+        self.replies[rid] = obj
+        self.reply_t[rid] = now
+
+    # -- requests
+
+    def send(self, data):
+        try:
+            write_all_fd(self.wfd, data)
+        except OSError as e:
+            raise AgentError("%s: write failed (%s)%s" % (self.label, e, self.describe_death()))
+
+    def describe_death(self):
+        ep = Endpoint(self.label, self.proc, self.errpath)
+        return ep.describe_death()
+
+    def check(self):
+        if self.error:
+            raise self.error
+
+    def request_line(self, rid, method, params):
+        return (json.dumps({"jsonrpc": "2.0", "id": rid, "method": method, "params": params},
+                           separators=(",", ":")) + "\n").encode()
+
+    def send_requests(self, items):
+        """items: [(id, method, params)]; one write."""
+        with self.cond:
+            for rid, _, _ in items:
+                self.expected.add(rid)
+        self.send(b"".join(self.request_line(rid, m, p) for rid, m, p in items))
+
+    def collect(self, ids, timeout, what):
+        """Waits for the responses to `ids`; returns {id: result}; raises on an error response."""
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                self.check()
+                if all(i in self.replies for i in ids):
+                    break
+                if self.eof:
+                    raise AgentError("%s: connection closed while waiting for %s%s"
+                                     % (self.label, what, self.describe_death()))
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self.proc.kill()
+                    raise AgentError("%s: no response within %.0f s while waiting for %s; agent hung (killed)"
+                                     % (self.label, timeout, what))
+                self.cond.wait(min(left, 1.0))
+            out = {}
+            for i in ids:
+                msg = self.replies.pop(i)
+                if "error" in msg or "result" not in msg:
+                    raise AgentError("%s: %s: request id %s answered with an error: %r"
+                                     % (self.label, what, i, short(json.dumps(msg))))
+                out[i] = msg["result"]
+            return out
+
+    def call(self, method, params, timeout=CONTROL_TIMEOUT):
+        self.next_id += 1
+        rid = self.next_id
+        self.send_requests([(rid, method, params)])
+        return self.collect([rid], timeout, "the response to %s" % method)[rid]
+
+    def stop(self):
+        """Close stdin: the agent must exit 0 and write nothing more."""
+        try:
+            self.proc.stdin.close()
+        except OSError:
+            pass
+        self.reader.join(EXIT_TIMEOUT)
+        try:
+            rc = self.proc.wait(0 if self.reader.is_alive() else EXIT_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            rc = None
+        if rc is None:
+            self.kill()
+            raise AgentError("%s: agent did not exit within %.0f s of stdin EOF (killed)" % (self.label, EXIT_TIMEOUT))
+        self.check()
+        if rc != 0:
+            raise AgentError("%s: agent exited with code %d after stdin EOF (expected 0)%s"
+                             % (self.label, rc, self.describe_death()))
+
+    def kill(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.kill()
+            except OSError:
+                pass
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+def run_waits_scenario(binary, sc, args, errfile, log):
+    """One scenario in one fresh agent: sc = {"key", "clusters", "per_cluster", "time_scale"}.
+    Returns the figures; raises AgentError (with the figures so far in e.partial) on misbehaviour."""
+    res = {"clusters": sc["clusters"], "per_cluster": sc["per_cluster"], "time_scale": sc["time_scale"],
+           "waits": sc["clusters"] * sc["per_cluster"]}
+    state_home = tempfile.mkdtemp(prefix="cloud-agent-bench-state-")
+    config_home = tempfile.mkdtemp(prefix="cloud-agent-bench-config-")
+    env = dict(os.environ, XDG_STATE_HOME=state_home, XDG_CONFIG_HOME=config_home)
+    s = WaitSession(binary, "waits/" + sc["key"], errfile, env)
+    try:
+        _run_waits(s, sc, args, res, log)
+        s.stop()
+    except AgentError as e:
+        s.kill()
+        e.partial = res
+        raise
+    finally:
+        s.kill()
+        shutil.rmtree(state_home, ignore_errors=True)
+        shutil.rmtree(config_home, ignore_errors=True)
+    return res
+
+
+def _run_waits(s, sc, args, res, log):
+    n_clusters, per, scale = sc["clusters"], sc["per_cluster"], sc["time_scale"]
+    n_waits = n_clusters * per
+    expected_s = CREATE_SECONDS_AT_SCALE_1 * scale
+    timeout_s = max(600.0, math.ceil(expected_s * 2 + 120))
+    res["timeout_seconds"] = timeout_s
+    pid = s.proc.pid
+
+    init = s.call("initialize", {}, STARTUP_TIMEOUT)
+    methods = (init.get("capabilities") or {}).get("methods") or []
+    missing = [m for m in ("configureProvider", "createCluster", "waitClusterReady", "debug.stats") if m not in methods]
+    if missing:
+        raise AgentError("%s: the agent does not offer %s (initialize lists: %s)"
+                         % (s.label, ", ".join(missing), ", ".join(methods)))
+    s.call("configureProvider", {"name": WAIT_PROVIDER, "kind": "local", "timeScale": scale})
+
+    if args.idle_seconds > 0:
+        c0, t0 = read_cpu_ticks(pid), perf()
+        time.sleep(args.idle_seconds)
+        c1, t1 = read_cpu_ticks(pid), perf()
+        res["idle"] = {"seconds": (t1 - t0) / 1e9, "cpu": (c1 - c0) / CLK_TCK}
+
+    # Create the clusters (no wait), pipelined, and wait for all their responses.
+    names = ["bench-%d" % i for i in range(n_clusters)]
+    log("  %s: creating %d cluster(s) on provider %r (timeScale %g) ..." % (s.label, n_clusters, WAIT_PROVIDER, scale))
+    t0 = perf()
+    items = [(CREATE_BASE + i, "createCluster", {"provider": WAIT_PROVIDER, "name": names[i]}) for i in range(n_clusters)]
+    s.send_requests(items)
+    created = s.collect([rid for rid, _, _ in items], max(CONTROL_TIMEOUT, n_clusters * 0.5),
+                        "the createCluster responses")
+    res["create_seconds"] = (perf() - t0) / 1e9
+    for i in range(n_clusters):
+        c = created[CREATE_BASE + i]
+        if not isinstance(c, dict) or c.get("name") != names[i]:
+            raise AgentError("%s: createCluster %s: unexpected result %r" % (s.label, names[i], short(json.dumps(c))))
+    res["created_status"] = sorted({c.get("status") for c in created.values()})
+    # Creates are answered one after another: the time between responses is each create's cost.
+    times = sorted(s.reply_t.pop(CREATE_BASE + i) for i in range(n_clusters))
+    tenth = max(1, n_clusters // 10)
+    if n_clusters >= 20:
+        res["create_ms_first"] = (times[tenth - 1] - t0) / 1e6 / tenth
+        res["create_ms_last"] = (times[-1] - times[-tenth - 1]) / 1e6 / tenth
+    if res["create_seconds"] > expected_s * 0.5:
+        log("  note: creating the clusters took %.1f s, over half of one cluster's creation time (%.0f s); "
+            "use a larger time scale" % (res["create_seconds"], expected_s))
+
+    # The waits: wait k is on cluster k mod n_clusters, all in one pipelined write.
+    wait_names = [names[k % n_clusters] for k in range(n_waits)]
+    s.expect_waits(wait_names)
+    payload = b"".join(s.request_line(WAIT_BASE + k, "waitClusterReady",
+                                      {"provider": WAIT_PROVIDER, "name": wait_names[k], "timeoutSeconds": timeout_s})
+                       for k in range(n_waits))
+    st_before = read_status(pid)
+    res["rss_before_waits"] = st_before
+    res["hwm_reset"] = reset_peak_rss(pid)
+    log("  %s: sending %d waitClusterReady (%d per cluster); clusters become active ~%.0f s after creation ..."
+        % (s.label, n_waits, per, expected_s))
+    cpu_pre, t_pre = read_cpu_ticks(pid), perf()
+    s.send(payload)
+    t_sent, cpu_sent, own_sent = perf(), read_cpu_ticks(pid), own_cpu_seconds()
+    res["send_seconds"] = (t_sent - t_pre) / 1e9
+    res["send_cpu"] = (cpu_sent - cpu_pre) / CLK_TCK
+
+    samples = [(t_sent, cpu_sent)]
+    mid_stats = None
+    last_log = t_sent
+    with StallWatchdog(s.proc, lambda: s.bytes_read, stall=WAIT_STALL_TIMEOUT, total=timeout_s + 60) as wd:
+        with s.cond:
+            while True:
+                s.check()
+                if s.answered_n == n_waits:
+                    break
+                if s.eof:
+                    how = ("agent hung: %s, killed" % wd.fired) if wd.fired else "connection closed"
+                    raise AgentError("%s: only %d of %d waits answered (%s)%s"
+                                     % (s.label, s.answered_n, n_waits, how, s.describe_death()))
+                s.cond.wait(1.0)
+                now = perf()
+                if now - samples[-1][0] >= 1e9:
+                    samples.append((now, read_cpu_ticks(pid)))
+                if mid_stats is None and (s.reported_waits == n_waits or now - t_sent > 5e9):
+                    # Every wait is subscribed (it has had a report): how many are active at once?
+                    s.cond.release()
+                    try:
+                        mid_stats = s.call("debug.stats", {})
+                        res["mid_stats_at"] = (perf() - t_sent) / 1e9
+                    finally:
+                        s.cond.acquire()
+                if now - last_log >= 15e9:
+                    last_log = now
+                    log("  %s: %.0f s, %d/%d answered, %d progress notifications" %
+                        (s.label, (now - t_sent) / 1e9, s.answered_n, n_waits, s.notes_total))
+    t_done, cpu_done, own_done = s.t_done, s.cpu_done, own_cpu_seconds()
+    st_after = read_status(pid)
+    res["rss_after"] = st_after
+    final_stats = s.call("debug.stats", {})
+
+    window = (t_done - t_sent) / 1e9
+    cpu = (cpu_done - cpu_sent) / CLK_TCK
+    res.update({
+        "window": window, "cpu": cpu, "cpu_per_min": cpu / window * 60.0 if window > 0 else float("nan"),
+        "client_cpu": own_done - own_sent, "expected_seconds": expected_s,
+        "hwm_lifetime_kb": max(st_before.get("VmHWM", 0), st_after.get("VmHWM", 0)),
+        "hwm_waiting_kb": st_after.get("VmHWM") if res["hwm_reset"] else None,
+    })
+    # CPU rate after the first 10 s of the window (the burst of subscribing and first reports).
+    later = [(t, c) for t, c in samples if t - t_sent >= 10e9]
+    if later and window > 20:
+        t10, c10 = later[0]
+        res["cpu_per_min_after_10s"] = (cpu_done - c10) / CLK_TCK / ((t_done - t10) / 1e9) * 60.0
+        res["cpu_first_10s"] = (c10 - cpu_sent) / CLK_TCK
+    res["notes_total"] = s.notes_total
+    res["other_notes"] = s.other_notes
+    res["reports"] = sum(s.reports)
+    res["heartbeats"] = sum(s.heartbeats)
+    res["max_gap"] = max(s.max_gap) / 1e9 if s.max_gap else 0.0
+    res["no_begin"] = n_waits - sum(s.began)
+    res["no_end"] = n_waits - sum(s.ended)
+
+    def provider_stats(st):
+        w = (st.get("waits") or {}) if isinstance(st, dict) else {}
+        p = w.get(WAIT_PROVIDER)
+        if not isinstance(p, dict):
+            raise AgentError("%s: debug.stats has no waits.%s: %r" % (s.label, WAIT_PROVIDER, short(json.dumps(st))))
+        return p
+
+    res["stats"] = provider_stats(final_stats)
+    if mid_stats is not None:
+        res["mid_stats"] = provider_stats(mid_stats)
+    fs = res["stats"]
+    problems = []
+    if fs.get("waits") != n_waits:
+        problems.append("waits is %r, expected %d" % (fs.get("waits"), n_waits))
+    if fs.get("activeWaits") != 0:
+        problems.append("activeWaits is %r after every wait was answered, expected 0" % fs.get("activeWaits"))
+    if problems:
+        raise AgentError("%s: debug.stats after the waits: %s (%s)"
+                         % (s.label, "; ".join(problems), short(json.dumps(final_stats))))
+    if res["no_begin"] or res["no_end"]:
+        raise AgentError("%s: %d wait(s) had no `begin` and %d no `end` $/progress before their response"
+                         % (s.label, res["no_begin"], res["no_end"]))
+
+
+def waits_scenarios(args):
+    out = []
+    if not args.no_coalesced:
+        per = max(1, args.wait_count // args.wait_clusters)
+        out.append({"key": "coalesced", "clusters": args.wait_clusters, "per_cluster": per,
+                    "time_scale": args.wait_time_scale})
+    if not args.no_distinct:
+        out.append({"key": "distinct", "clusters": args.wait_count, "per_cluster": 1,
+                    "time_scale": args.distinct_time_scale})
+    return out
+
+
+def scenario_title(r):
+    if r["per_cluster"] == 1:
+        return "%s waits on %s distinct clusters" % (fmt_int(r["waits"]), fmt_int(r["clusters"]))
+    return "%s waits: %s clusters × %s" % (fmt_int(r["waits"]), fmt_int(r["clusters"]), fmt_int(r["per_cluster"]))
+
+
+def mb(kb):
+    return kb * 1024 / 1e6
+
+
+def build_wait_rows(W):
+    rows = []
+    for r in W.get("scenarios", []):
+        if "window" not in r:
+            continue
+        title = scenario_title(r)
+        hwm = r["hwm_lifetime_kb"]
+        rows.append(("Agent peak RSS (VmHWM, whole run)", title,
+                     "%.1f MiB (%.1f MB)" % (hwm / 1024.0, mb(hwm)),
+                     "< %g MB" % TARGET_WAIT_RSS_MB, status(mb(hwm), TARGET_WAIT_RSS_MB)))
+        rows.append(("Agent CPU per minute of waiting", title,
+                     "%.2f s/min (%.2f s CPU in %.1f s)" % (r["cpu_per_min"], r["cpu"], r["window"]),
+                     "< %g s/min" % TARGET_CPU_PER_MIN, status(r["cpu_per_min"], TARGET_CPU_PER_MIN)))
+        st = r["stats"]
+        polls, loops, waits = st.get("polls", 0), st.get("pollLoops", 0), st.get("waits", 0)
+        if r["per_cluster"] > 1:
+            target = "1 poll loop per cluster"
+            ok = "met" if loops == r["clusters"] else "not met"
+        else:
+            target, ok = "reference (nothing to share)", "—"
+        rows.append(("Polls / poll loops / waits (debug.stats)", title,
+                     "%s / %s / %s (%.2f polls per wait)" % (fmt_int(polls), fmt_int(loops), fmt_int(waits),
+                                                             polls / waits if waits else float("nan")),
+                     target, ok))
+    return rows
+
+
+def waits_method_note(args):
+    return (
+        "Each scenario runs in its own fresh agent (`cloud-agent serve --log-level error` over stdio, "
+        "`XDG_STATE_HOME` and `XDG_CONFIG_HOME` set to new empty temporary directories). The benchmark sends "
+        "`initialize`, then `configureProvider {\"name\": \"%s\", \"kind\": \"local\", \"timeScale\": T}` "
+        "(a cluster takes about 3×T s to become active: 2×T s control plane, 1×T s node pool), then%s creates the "
+        "clusters with pipelined `createCluster {\"provider\": \"%s\", \"name\": \"bench-I\"}` (no wait) and waits "
+        "for all their responses. It then writes all the `waitClusterReady {\"provider\", \"name\", "
+        "\"timeoutSeconds\"}` requests (distinct ids; wait K is on cluster K mod clusters) in one pipelined write. "
+        "A reader thread reads everything the agent writes the whole time: every `$/progress` notification is "
+        "parsed, checked (a wait's `begin` first, its `end` last, nothing after its response) and discarded; every "
+        "wait response must be its cluster with status `active`. "
+        "Agent CPU is utime + stime of the agent process (all threads) from /proc/PID/stat, in clock ticks "
+        "(1/%d s), from just after the write of the last wait request returned until the reader read the last wait "
+        "response; it is divided by that window's wall time and multiplied by 60. "
+        "Peak RSS is VmHWM from /proc/PID/status read after the last response (before the agent is stopped); the "
+        "whole-run figure is the larger of VmHWM just before the waits were sent and at the end, and the "
+        "waiting-only figure is VmHWM after resetting it (`echo 5 > /proc/PID/clear_refs`) just before the waits "
+        "were sent. Poll counts are the provider's `debug.stats` counters after all waits were answered "
+        "(`pollLoops` = loops started, `polls` = provider reads made by them); `debug.stats` is also called once "
+        "during the window, after every wait has had its first progress report, to see how many waits were "
+        "active at once. The agent is then stopped by closing stdin and must exit 0. One run per scenario (no "
+        "medians: each run lasts about as long as a cluster's creation). The client is CPython on the same "
+        "machine; its own CPU in the window is shown in the details."
+        % (WAIT_PROVIDER,
+           " (after measuring the idle agent's CPU for %g s)" % args.idle_seconds if args.idle_seconds > 0
+           else "", WAIT_PROVIDER, CLK_TCK)
+    )
+
+
+def wait_details(W):
+    det = []
+    for r in W.get("scenarios", []):
+        if "window" not in r:
+            continue
+        t = scenario_title(r)
+        det.append("- **%s** (timeScale %g, so a cluster takes ~%.0f s; timeoutSeconds %g):"
+                   % (t, r["time_scale"], r["expected_seconds"], r["timeout_seconds"]))
+        det.append("  - clusters created in %.2f s (pipelined; status %s); %s wait requests written in %.3f s "
+                   "(agent CPU during that write %.2f s)"
+                   % (r["create_seconds"], "/".join(str(x) for x in r["created_status"]), fmt_int(r["waits"]),
+                      r["send_seconds"], r["send_cpu"]))
+        if "create_ms_first" in r:
+            det.append("  - creates answered every %.1f ms on average over the first tenth, every %.1f ms over the "
+                       "last tenth" % (r["create_ms_first"], r["create_ms_last"]))
+        line = "  - waiting window %.1f s; agent CPU %.2f s (%.3f s/min)" % (r["window"], r["cpu"], r["cpu_per_min"])
+        if "cpu_per_min_after_10s" in r:
+            line += "; of which %.2f s in the first 10 s, then %.3f s/min" % (r["cpu_first_10s"],
+                                                                          r["cpu_per_min_after_10s"])
+        if "idle" in r:
+            i = r["idle"]
+            line += "; idle agent before creating: %.2f s CPU in %.1f s" % (i["cpu"], i["seconds"])
+        det.append(line)
+        rb, ra = r.get("rss_before_waits", {}), r.get("rss_after", {})
+        line = ("  - memory: VmRSS %.1f MiB before the waits, %.1f MiB after; VmHWM whole run %.1f MiB"
+                % (rb.get("VmRSS", 0) / 1024.0, ra.get("VmRSS", 0) / 1024.0, r["hwm_lifetime_kb"] / 1024.0))
+        if r.get("hwm_waiting_kb") is not None:
+            line += ", during the waits only %.1f MiB" % (r["hwm_waiting_kb"] / 1024.0)
+        else:
+            line += " (VmHWM could not be reset, so no waiting-only peak)"
+        det.append(line)
+        st = r["stats"]
+        line = ("  - debug.stats `%s` after: %s"
+                % (WAIT_PROVIDER, json.dumps(st, sort_keys=True, separators=(", ", ": "))))
+        if r.get("mid_stats") is not None:
+            line += "; %.1f s into the window: %s" % (r["mid_stats_at"],
+                                                     json.dumps(r["mid_stats"], sort_keys=True, separators=(", ", ": ")))
+        det.append(line)
+        loops = st.get("pollLoops") or 0
+        if loops:
+            det.append("  - %.1f polls per poll loop (the local provider polls every 50 ms backing off to 1 s, "
+                       "with jitter)" % (st.get("polls", 0) / loops))
+        det.append("  - $/progress read and discarded: %s (%.1f per wait: %s reports, of which %s heartbeats); "
+                   "longest gap between two notifications of one wait, as seen by the client: %.1f s%s"
+                   % (fmt_int(r["notes_total"]), r["notes_total"] / r["waits"], fmt_int(r["reports"]),
+                      fmt_int(r["heartbeats"]), r["max_gap"],
+                      ("; %d other notifications" % r["other_notes"]) if r["other_notes"] else ""))
+        det.append("  - client (CPython) CPU in the window: %.2f s" % r["client_cpu"])
+    return det
+
+
+def waits_section(W, args, binary, info, errors):
+    lines = ["## Waits", ""]
+    lines.append("Generated by `python3 bench/run.py --waits` (or a full run). Concurrent `waitClusterReady` "
+                 "on a slow `local` provider in one agent.")
+    lines.append("")
+    lines.append("- Date: %s" % W["started"])
+    lines.append("- Machine: %s CPUs (nproc), %s; kernel %s; load average at start %s"
+                 % (info["nproc"], info["cpu"], info["kernel"], info["load"]))
+    lines.append("- Binary: `%s`, %s bytes; source %s"
+                 % (os.path.relpath(binary, REPO) if binary.startswith(REPO) else binary,
+                    fmt_int(os.path.getsize(binary)), W.get("git", "unknown")))
+    lines.append("- Parameters: %s" % W["params"])
+    lines.append("")
+    rows = build_wait_rows(W)
+    if rows:
+        lines.append(md_table(HEADERS_WAITS, rows))
+        lines.append("")
+    det = wait_details(W)
+    if det:
+        lines.append("Details (one run of each scenario):")
+        lines.append("")
+        lines.extend(det)
+        lines.append("")
+    if errors:
+        lines.append("### Agent misbehaviour (waits)")
+        lines.append("")
+        for e in errors:
+            lines.append("- " + str(e).replace("\n", "\n  "))
+        lines.append("")
+    if W.get("stderr_notes"):
+        lines.append("### Agent stderr (waits, at --log-level error)")
+        lines.append("")
+        for n in W["stderr_notes"]:
+            lines.append("- " + n)
+        lines.append("")
+    lines.append("### Method (waits)")
+    lines.append("")
+    lines.append(waits_method_note(args))
+    lines.append("")
+    return "\n".join(lines)
+
+
+HEADERS_WAITS = ("Figure", "Scenario", "Value", "Target", "Status")
+
+
+def waits_params(args):
+    parts = []
+    for sc in waits_scenarios(args):
+        parts.append("%s: %s cluster(s) × %s wait(s), timeScale %g"
+                     % (sc["key"], fmt_int(sc["clusters"]), fmt_int(sc["per_cluster"]), sc["time_scale"]))
+    return "; ".join(parts) + "; idle reference %g s" % args.idle_seconds
+
+
+def run_waits(binary, args, tmpdir, log):
+    """Runs the waits scenarios. Returns (W, errors)."""
+    W = {"scenarios": [], "git": git_rev(), "params": waits_params(args),
+         "started": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()}
+    errors = []
+    notes = []
+    for sc in waits_scenarios(args):
+        log("waits/%s: %d cluster(s) × %d wait(s), timeScale %g ..."
+            % (sc["key"], sc["clusters"], sc["per_cluster"], sc["time_scale"]))
+        p = os.path.join(tmpdir, "waits-%s.stderr" % sc["key"])
+        with open(p, "ab") as ef:
+            try:
+                W["scenarios"].append(run_waits_scenario(binary, sc, args, ef, log))
+            except AgentError as e:
+                errors.append(e)
+                part = getattr(e, "partial", None)
+                if part and "window" in part and "stats" in part:
+                    W["scenarios"].append(part)
+        try:
+            size = os.path.getsize(p)
+        except OSError:
+            size = 0
+        if size:
+            notes.append("waits/%s run wrote %d bytes to stderr; last lines: `%s`"
+                         % (sc["key"], size, short(stderr_tail(p, 3).replace("\n", " ⏎ "), 400)))
+    W["stderr_notes"] = notes
+    return W, errors
+
+
 # --------------------------------------------------------------------------
 # Build, machine info, reporting
 
@@ -883,7 +1595,8 @@ def method_note(args):
     )
 
 
-def write_results(path, R, args, binary, errors, info, started):
+def ping_report(R, args, binary, errors, info, started):
+    """The ping part of RESULTS.md (everything before `## Waits`)."""
     lines = []
     lines.append("# cloud-agent benchmark results")
     lines.append("")
@@ -948,8 +1661,40 @@ def write_results(path, R, args, binary, errors, info, started):
     lines.append("")
     lines.append(method_note(args))
     lines.append("")
+    return "\n".join(lines)
+
+
+WAITS_HEADING = "## Waits"
+
+
+def split_results(path):
+    """(ping part, waits part) of an existing RESULTS.md; either may be None. The waits part
+    is everything from the `## Waits` heading to the end of the file."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError:
+        return None, None
+    lines = text.split("\n")
+    for i, ln in enumerate(lines):
+        if ln.rstrip() == WAITS_HEADING:
+            ping = "\n".join(lines[:i]).rstrip("\n") + "\n"
+            return (ping if ping.strip() else None), "\n".join(lines[i:]).rstrip("\n") + "\n"
+    return (text if text.strip() else None), None
+
+
+def write_results(path, ping_text, waits_text):
+    """Writes RESULTS.md; a part that was not measured in this run is kept from the existing file."""
+    old_ping, old_waits = split_results(path)
+    ping_text = ping_text or old_ping or ("# cloud-agent benchmark results\n\n"
+                                          "Generated by `python3 bench/run.py`. Do not edit by hand; re-run the "
+                                          "benchmark.\n")
+    waits_text = waits_text or old_waits
+    text = ping_text.rstrip("\n") + "\n"
+    if waits_text:
+        text += "\n" + waits_text.rstrip("\n") + "\n"
     with open(path, "w", encoding="utf-8") as f:
-        f.write("\n".join(lines))
+        f.write(text)
 
 
 # --------------------------------------------------------------------------
@@ -962,15 +1707,45 @@ def main():
                     % os.path.relpath(DEFAULT_BINARY, REPO))
     ap.add_argument("--results", default=DEFAULT_RESULTS, help="where to write the Markdown report "
                     "(default: bench/RESULTS.md)")
-    ap.add_argument("--startup-runs", type=int, default=20)
-    ap.add_argument("--warmup", type=int, default=500)
-    ap.add_argument("--samples", type=int, default=10_000)
-    ap.add_argument("--requests", type=int, default=100_000)
-    ap.add_argument("--lines-per-write", type=int, default=1000)
-    ap.add_argument("--no-floor", action="store_true", help="skip the `cat` harness-floor measurements")
+    mode = ap.add_mutually_exclusive_group()
+    mode.add_argument("--waits", action="store_true",
+                      help="run only the waits benchmark (the other figures in RESULTS.md are kept)")
+    mode.add_argument("--no-waits", action="store_true",
+                      help="skip the waits benchmark (its section in RESULTS.md is kept)")
+    g = ap.add_argument_group("ping benchmark (start-up, round trip, throughput)")
+    g.add_argument("--startup-runs", type=int, default=20)
+    g.add_argument("--warmup", type=int, default=500)
+    g.add_argument("--samples", type=int, default=10_000)
+    g.add_argument("--requests", type=int, default=100_000)
+    g.add_argument("--lines-per-write", type=int, default=1000)
+    g.add_argument("--no-floor", action="store_true", help="skip the `cat` harness-floor measurements")
+    g = ap.add_argument_group("waits benchmark (concurrent waitClusterReady on a slow local provider)")
+    g.add_argument("--wait-time-scale", type=float, default=20.0, metavar="T",
+                   help="timeScale of the local provider: a cluster becomes active ~3*T s after creation "
+                        "(default 20, ~60 s; 1 for a quick run)")
+    g.add_argument("--distinct-time-scale", type=float, default=60.0, metavar="T",
+                   help="timeScale for the distinct-clusters scenario (default 60, ~180 s: creating 1,000 "
+                        "clusters takes about a minute, and they must all still be creating when the waits start)")
+    g.add_argument("--wait-count", type=int, default=1000, help="waits per scenario (default 1000)")
+    g.add_argument("--wait-clusters", type=int, default=10,
+                   help="clusters shared by the waits in the coalesced scenario (default 10)")
+    g.add_argument("--no-coalesced", action="store_true", help="skip the coalesced scenario")
+    g.add_argument("--no-distinct", action="store_true",
+                   help="skip the scenario with one wait per cluster (--wait-count clusters)")
+    g.add_argument("--idle-seconds", type=float, default=3.0,
+                   help="measure the idle agent's CPU for this long first, as a reference (0 = skip)")
     args = ap.parse_args()
     if min(args.startup_runs, args.samples, args.requests, args.lines_per_write) < 1 or args.warmup < 0:
         ap.error("counts must be positive")
+    if args.wait_count < 1 or args.wait_clusters < 1 or args.wait_clusters > args.wait_count:
+        ap.error("--wait-count and --wait-clusters must be positive, with clusters <= waits")
+    for t in (args.wait_time_scale, args.distinct_time_scale):
+        if t is not None and not (0 < t <= 10_000):
+            ap.error("time scales must be more than 0 and at most 10000")
+    if args.idle_seconds < 0:
+        ap.error("--idle-seconds must not be negative")
+    run_ping_part = not args.waits
+    run_waits_part = not args.no_waits and bool(waits_scenarios(args))
 
     started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
 
@@ -988,6 +1763,8 @@ def main():
     info = machine_info()
     R = {"binary_size": os.path.getsize(binary), "swift": swift_version(), "git": git_rev()}
     errors = []
+    wait_errors = []
+    W = None
     tmpdir = tempfile.mkdtemp(prefix="cloud-agent-bench-")
     errpaths = {}
 
@@ -1000,54 +1777,10 @@ def main():
         print(msg, file=sys.stderr, flush=True)
 
     try:
-        # 1. start-up
-        log("start-up: %d runs ..." % args.startup_runs)
-        with errfile("startup") as ef:
-            try:
-                R["startup"] = bench_startup([binary, "serve", "--log-level", "error"], args.startup_runs, True, ef)
-            except AgentError as e:
-                errors.append(e)
-        if not args.no_floor and shutil.which("cat"):
-            try:
-                R["cat_startup"] = bench_startup(["cat"], args.startup_runs, False, None)
-            except AgentError as e:
-                log("note: cat floor start-up failed: %s" % e)
-
-        # 2-4. stdio session
-        log("stdio: %d+%d sequential pings, %d pipelined ..." % (args.warmup, args.samples, args.requests))
-        with errfile("stdio") as ef:
-            ep = spawn_stdio(binary, "stdio", ef)
-            try:
-                R["stdio"] = {}
-                run_session(ep, args, True, R["stdio"])
-                stop_stdio(ep)
-            except AgentError as e:
-                errors.append(e)
-                ep.kill()
-
-        # 2-4. socket session
-        log("socket: %d+%d sequential pings, %d pipelined ..." % (args.warmup, args.samples, args.requests))
-        sock_path = os.path.join(tmpdir, "agent.sock")
-        with errfile("socket") as ef:
-            ep = None
-            try:
-                ep = spawn_socket(binary, "socket", ef, sock_path)
-                R["socket"] = {}
-                run_session(ep, args, True, R["socket"])
-                stop_socket(ep)
-            except AgentError as e:
-                errors.append(e)
-                if ep:
-                    ep.kill()
-
-        # harness floor
-        if not args.no_floor and shutil.which("cat"):
-            log("cat floor ...")
-            try:
-                R["cat"] = {}
-                run_cat_session(args, R["cat"])
-            except AgentError as e:
-                log("note: cat floor failed: %s" % e)
+        if run_ping_part:
+            run_ping_benchmark(binary, args, R, errors, errfile, tmpdir, log)
+        if run_waits_part:
+            W, wait_errors = run_waits(binary, args, tmpdir, log)
     finally:
         notes = []
         for name, p in errpaths.items():
@@ -1061,23 +1794,41 @@ def main():
         R["stderr_notes"] = notes
         shutil.rmtree(tmpdir, ignore_errors=True)
 
-    rows = build_rows(R)
     print()
     print("cloud-agent benchmark  %s" % started)
     print("machine: %s CPUs, %s, %s, load %s" % (info["nproc"], info["cpu"], info["kernel"], info["load"]))
     print("binary:  %s (%.2f MiB)" % (binary, R["binary_size"] / 1048576.0))
-    print()
-    print(text_table(HEADERS, rows))
-    print()
-    for n in R["stderr_notes"]:
-        print("note: " + n)
-    if errors:
-        print("AGENT MISBEHAVIOUR:")
-        for e in errors:
-            print("  - " + str(e))
-    write_results(args.results, R, args, binary, errors, info, started)
+    if run_ping_part:
+        print()
+        print(text_table(HEADERS, build_rows(R)))
+        print()
+        for n in R["stderr_notes"]:
+            print("note: " + n)
+        if errors:
+            print("AGENT MISBEHAVIOUR:")
+            for e in errors:
+                print("  - " + str(e))
+    if W is not None:
+        print()
+        print("waits (%s):" % W["params"])
+        print()
+        rows = build_wait_rows(W)
+        if rows:
+            print(text_table(HEADERS_WAITS, rows))
+            print()
+        for d in wait_details(W):
+            print(d.replace("**", ""))
+        for n in W["stderr_notes"]:
+            print("note: " + n)
+        if wait_errors:
+            print("AGENT MISBEHAVIOUR (waits):")
+            for e in wait_errors:
+                print("  - " + str(e))
+    write_results(args.results,
+                  ping_report(R, args, binary, errors, info, started) if run_ping_part else None,
+                  waits_section(W, args, binary, info, wait_errors) if W is not None else None)
     print("wrote %s" % os.path.abspath(args.results))
-    return 1 if errors else 0
+    return 1 if (errors or wait_errors) else 0
 
 
 if __name__ == "__main__":

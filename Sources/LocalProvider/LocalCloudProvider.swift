@@ -13,8 +13,10 @@ public actor LocalCloudProvider: CloudProvider {
     public nonisolated let name: String
     public nonisolated let kind = ProviderKind.local
     public nonisolated let waiters: ResourceWaiters
-    /// Polls are in-process and cheap, so waits poll often.
-    public nonisolated let pollPolicy = PollPolicy(initial: .milliseconds(50), maximum: .seconds(1))
+    /// Polls are in-process and cheap, so waits poll often: from 50 ms up to a quarter of a
+    /// second per unit of `timeScale` (at least 1 s, at most 30 s), keeping the same lag
+    /// relative to the phases at any pace.
+    public nonisolated let pollPolicy: PollPolicy
     /// The state file this provider reads and writes.
     public nonisolated let stateFilePath: String
 
@@ -39,6 +41,7 @@ public actor LocalCloudProvider: CloudProvider {
         stateFilePath = settings.stateFile ?? Self.defaultStateFile(name: configuration.name, stateDirectory: stateDirectory)
         file = LocalStateFile(path: stateFilePath, logger: logger)
         waiters = ResourceWaiters(heartbeatInterval: heartbeatInterval)
+        pollPolicy = PollPolicy(initial: .milliseconds(50), maximum: .milliseconds(Int64(min(30_000, max(1000, 250 * settings.timeScale)))))
         self.clock = clock
     }
 

@@ -40,7 +40,8 @@ enum WaitReporting {
                 "providerStatus": .string(event.providerStatus), "elapsedSeconds": .double(elapsed),
                 "reason": .string(event.reason.rawValue),
             ]
-            details["resource"] = (try? JSONValue(encoding: event.resource)) ?? .null
+            // Encoded once per poll however many waits report it.
+            details["resource"] = event.snapshot.converted { (try? JSONValue(encoding: $0)) ?? .null }
             let message = "\(event.subject.resourceType) \(event.subject.name): \(event.phase) [\(event.status.rawValue), \(elapsed) s]"
             context.progress.report(message, details: details)
         }

@@ -942,7 +942,8 @@ enum OpenRPCDocument {
                   "isDefault": true,
                   "kind": "local",
                   "name": "local",
-                  "settings": {}
+                  "settings": {},
+                  "region": "local-1"
                 }
               ]
             }
@@ -962,7 +963,8 @@ enum OpenRPCDocument {
                   "isDefault": true,
                   "kind": "local",
                   "name": "local",
-                  "settings": {}
+                  "settings": {},
+                  "region": "local-1"
                 },
                 {
                   "implemented": false,

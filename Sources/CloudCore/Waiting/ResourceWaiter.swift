@@ -77,7 +77,11 @@ public actor ResourceWaiter<Resource: Encodable & Sendable> {
         let policy: PollPolicy
         let poll: @Sendable (Resource?) async throws -> WaitObservation<Resource>
         var subscribers: [UInt64: Subscriber] = [:]
-        var latest: WaitObservation<Resource>?
+        var latest: WaitObservation<Resource>? {
+            didSet { latestSnapshot = latest.map { ResourceSnapshot($0.resource) } }
+        }
+        /// The latest resource, shared by every event sent about it.
+        private(set) var latestSnapshot: ResourceSnapshot?
         var task: Task<Void, Never>?
         var sleeper: Task<Void, Never>?
         var sleepingUntil: ContinuousClock.Instant?
@@ -114,8 +118,8 @@ public actor ResourceWaiter<Resource: Encodable & Sendable> {
             loop.task = Task { await self.run(key: key, generation: id) }
         }
         loop.subscribers[id] = subscriber
-        if let latest = loop.latest {
-            report(latest, to: subscriber, subject: subject, reason: .changed, now: now)
+        if let latest = loop.latest, let snapshot = loop.latestSnapshot {
+            report(latest, snapshot, to: subscriber, subject: subject, reason: .changed, now: now)
         }
         // A loop asleep past this wait's first heartbeat wakes now to reschedule.
         if let until = loop.sleepingUntil, until > now + heartbeatInterval {
@@ -196,7 +200,7 @@ public actor ResourceWaiter<Resource: Encodable & Sendable> {
                 case .reached:
                     let now = clock.now
                     for subscriber in loop.subscribers.values {
-                        report(observation, to: subscriber, subject: loop.subject, reason: .changed, now: now)
+                        report(observation, loop.latestSnapshot!, to: subscriber, subject: loop.subject, reason: .changed, now: now)
                     }
                     finish(key: key, loop: loop, with: .success(observation.resource))
                     return
@@ -206,7 +210,7 @@ public actor ResourceWaiter<Resource: Encodable & Sendable> {
                 case .pending:
                     let now = clock.now
                     for subscriber in loop.subscribers.values {
-                        report(observation, to: subscriber, subject: loop.subject, reason: .changed, now: now)
+                        report(observation, loop.latestSnapshot!, to: subscriber, subject: loop.subject, reason: .changed, now: now)
                     }
                 }
             case .failure(let error as CloudProviderError) where error.isRetryable:
@@ -235,15 +239,15 @@ public actor ResourceWaiter<Resource: Encodable & Sendable> {
     /// Sends heartbeats that are due, and those due within the next tenth of the interval with
     /// them, so waits that began at slightly different times share wake-ups.
     private func sendHeartbeats(_ loop: Loop, now: ContinuousClock.Instant) {
-        guard let latest = loop.latest else { return }
+        guard let latest = loop.latest, let snapshot = loop.latestSnapshot else { return }
         let threshold = heartbeatInterval * 0.9
         for subscriber in loop.subscribers.values where now - subscriber.lastEventAt >= threshold {
-            report(latest, to: subscriber, subject: loop.subject, reason: .heartbeat, now: now)
+            report(latest, snapshot, to: subscriber, subject: loop.subject, reason: .heartbeat, now: now)
         }
     }
 
     /// Sends `observation` to one wait: always as a heartbeat, as a change only if it is one.
-    private func report(_ observation: WaitObservation<Resource>, to subscriber: Subscriber, subject: WaitSubject,
+    private func report(_ observation: WaitObservation<Resource>, _ snapshot: ResourceSnapshot, to subscriber: Subscriber, subject: WaitSubject,
                         reason: WaitProgress.Reason, now: ContinuousClock.Instant) {
         let changed = subscriber.lastReported.map { $0.status != observation.status || $0.phase != observation.phase } ?? true
         guard reason == .heartbeat || changed else { return }
@@ -252,7 +256,7 @@ public actor ResourceWaiter<Resource: Encodable & Sendable> {
         subscriber.onProgress(WaitProgress(
             reason: changed ? .changed : .heartbeat, subject: subject, status: observation.status,
             providerStatus: observation.providerStatus, phase: observation.phase,
-            elapsedSeconds: (now - subscriber.started).seconds, resource: observation.resource))
+            elapsedSeconds: (now - subscriber.started).seconds, snapshot: snapshot))
     }
 
     private func unreachable(_ subject: WaitSubject, _ observation: WaitObservation<Resource>) -> CloudProviderError {

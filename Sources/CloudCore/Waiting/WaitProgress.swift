@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A progress event from a wait: sent when the status or phase changes, and as a heartbeat
 /// when nothing has changed for a while.
 public struct WaitProgress: Sendable {
@@ -15,8 +17,32 @@ public struct WaitProgress: Sendable {
     public var phase: String
     /// Seconds since this wait began.
     public var elapsedSeconds: Double
+    /// The resource as last seen, shared by every wait on it (see `ResourceSnapshot`).
+    public var snapshot: ResourceSnapshot
+
     /// The resource as last seen (`KubernetesCluster`, `NodePool` or `Instance`).
-    public var resource: any Encodable & Sendable
+    public var resource: any Encodable & Sendable { snapshot.resource }
+}
+
+/// One poll's resource, shared by the progress events of every wait on it, so that whoever
+/// converts it for the wire (to JSON, say) does it once, not once per wait.
+public final class ResourceSnapshot: Sendable {
+    public let resource: any Encodable & Sendable
+    private let converted = Mutex<(any Sendable)?>(nil)
+
+    public init(_ resource: any Encodable & Sendable) {
+        self.resource = resource
+    }
+
+    /// `convert(resource)`, computed on first use and then remembered.
+    public func converted<Value: Sendable>(_ convert: (any Encodable & Sendable) -> Value) -> Value {
+        converted.withLock { cache in
+            if let value = cache as? Value { return value }
+            let value = convert(resource)
+            cache = value
+            return value
+        }
+    }
 }
 
 /// How one wait behaves: its limit and where its progress goes.
