@@ -1341,7 +1341,7 @@ def wait_details(W):
         det.append(line)
         loops = st.get("pollLoops") or 0
         if loops:
-            det.append("  - %.1f polls per poll loop (the local provider polls every 50 ms backing off to max(1 s, timeScale × 0.25 s) up to 30 s, "
+            det.append("  - %.1f polls per poll loop (the local provider polls from timeScale × 50 ms (50 ms to 2 s) backing off to timeScale × 0.25 s (1 s to 30 s), "
                        "with jitter)" % (st.get("polls", 0) / loops))
         det.append("  - $/progress read and discarded: %s (%.1f per wait: %s reports, of which %s heartbeats); "
                    "longest gap between two notifications of one wait, as seen by the client: %.1f s%s"

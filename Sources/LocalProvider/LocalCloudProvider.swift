@@ -13,9 +13,9 @@ public actor LocalCloudProvider: CloudProvider {
     public nonisolated let name: String
     public nonisolated let kind = ProviderKind.local
     public nonisolated let waiters: ResourceWaiters
-    /// Polls are in-process and cheap, so waits poll often: from 50 ms up to a quarter of a
-    /// second per unit of `timeScale` (at least 1 s, at most 30 s), keeping the same lag
-    /// relative to the phases at any pace.
+    /// Polls are in-process and cheap, so waits poll often: from 50 ms per unit of `timeScale`
+    /// (at least 50 ms, at most 2 s) up to 250 ms per unit (at least 1 s, at most 30 s),
+    /// keeping the same lag relative to the phases at any pace.
     public nonisolated let pollPolicy: PollPolicy
     /// The state file this provider reads and writes.
     public nonisolated let stateFilePath: String
@@ -41,7 +41,8 @@ public actor LocalCloudProvider: CloudProvider {
         stateFilePath = settings.stateFile ?? Self.defaultStateFile(name: configuration.name, stateDirectory: stateDirectory)
         file = LocalStateFile(path: stateFilePath, logger: logger)
         waiters = ResourceWaiters(heartbeatInterval: heartbeatInterval)
-        pollPolicy = PollPolicy(initial: .milliseconds(50), maximum: .milliseconds(Int64(min(30_000, max(1000, 250 * settings.timeScale)))))
+        pollPolicy = PollPolicy(initial: .milliseconds(Int64(min(2000, max(50, 50 * settings.timeScale)))),
+                                maximum: .milliseconds(Int64(min(30_000, max(1000, 250 * settings.timeScale)))))
         self.clock = clock
     }
 

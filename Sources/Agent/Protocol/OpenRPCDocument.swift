@@ -111,7 +111,7 @@ enum OpenRPCDocument {
       "timeout": "-32007 with WaitFailureData; the cloud operation continues",
       "cancelled": "-32800 with WaitCancelledData (by $/cancelRequest or the session ending); the cloud operation continues"
     },
-    "polling": "Waits poll the cloud with capped exponential backoff and jitter (5 s to 30 s on clouds; on the local provider 50 ms to timeScale × 0.25 s, at least 1 s and at most 30 s). Concurrent waits on one resource and target share one poll loop (see debug.stats).",
+    "polling": "Waits poll the cloud with capped exponential backoff and jitter (5 s to 30 s on clouds; on the local provider from timeScale × 50 ms (50 ms to 2 s) to timeScale × 0.25 s (1 s to 30 s)). Concurrent waits on one resource and target share one poll loop (see debug.stats).",
     "deletion": "A resource the cloud no longer reports counts as deleted: the result is the last one seen with status `deleted` and statusMessage \"deleted: the cloud no longer reports it\"."
   },
   "x-local-provider": {

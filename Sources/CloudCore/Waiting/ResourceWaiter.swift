@@ -83,8 +83,6 @@ public actor ResourceWaiter<Resource: Encodable & Sendable> {
         /// The latest resource, shared by every event sent about it.
         private(set) var latestSnapshot: ResourceSnapshot?
         var task: Task<Void, Never>?
-        var sleeper: Task<Void, Never>?
-        var sleepingUntil: ContinuousClock.Instant?
 
         init(generation: UInt64, subject: WaitSubject, policy: PollPolicy,
              poll: @escaping @Sendable (Resource?) async throws -> WaitObservation<Resource>) {
@@ -121,10 +119,8 @@ public actor ResourceWaiter<Resource: Encodable & Sendable> {
         if let latest = loop.latest, let snapshot = loop.latestSnapshot {
             report(latest, snapshot, to: subscriber, subject: subject, reason: .changed, now: now)
         }
-        // A loop asleep past this wait's first heartbeat wakes now to reschedule.
-        if let until = loop.sleepingUntil, until > now + heartbeatInterval {
-            loop.sleeper?.cancel()
-        }
+        // No need to wake the loop for this wait's heartbeats: it never sleeps past the first
+        // heartbeat due, and every wait it already serves has one due within the interval.
         let deadline = now + options.timeout
         subscriber.deadlineTask = Task {
             do {
@@ -163,7 +159,6 @@ public actor ResourceWaiter<Resource: Encodable & Sendable> {
     private func stop(key: String, loop: Loop) {
         if loops[key] === loop { loops[key] = nil }
         loop.task?.cancel()
-        loop.sleeper?.cancel()
     }
 
     private func failure(_ subject: WaitSubject, latest: WaitObservation<Resource>?, subscriber: Subscriber) -> WaitFailure {
@@ -225,13 +220,11 @@ public actor ResourceWaiter<Resource: Encodable & Sendable> {
                 sendHeartbeats(loop, now: now)
                 if now >= nextPoll { break }
                 let earliestHeartbeat = loop.subscribers.values.map { $0.lastEventAt + heartbeatInterval }.min() ?? nextPoll
-                let wake = min(nextPoll, earliestHeartbeat)
-                let sleeper = Task { _ = try? await Task.sleep(until: wake, clock: .continuous) }
-                loop.sleeper = sleeper
-                loop.sleepingUntil = wake
-                await sleeper.value
-                loop.sleeper = nil
-                loop.sleepingUntil = nil
+                do {
+                    try await Task.sleep(until: min(nextPoll, earliestHeartbeat), clock: .continuous)
+                } catch {
+                    return  // Cancelled: no wait needs this loop any more.
+                }
             }
         }
     }
