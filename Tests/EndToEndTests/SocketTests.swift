@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import Diagnostics
 import JSONRPC
 import Testing
 import TestSupport

@@ -1,3 +1,4 @@
+import Diagnostics
 import JSONRPC
 
 /// Runs a blocking wait (a semaphore, `waitUntilExit`, a blocking read) on a thread of its own
