@@ -10,8 +10,9 @@ let package = Package(
         .target(name: "Diagnostics"),
         .target(name: "JSONRPC", dependencies: ["Diagnostics"]),
         .target(name: "CloudCore", dependencies: ["Diagnostics"]),
+        .target(name: "CryptoPrimitives"),
         .target(name: "LocalProvider", dependencies: ["CloudCore", "Diagnostics"]),
-        .target(name: "AWSProvider", dependencies: ["CloudCore"]),
+        .target(name: "AWSProvider", dependencies: ["CloudCore", "CryptoPrimitives"]),
         .target(name: "GCPProvider", dependencies: ["CloudCore"]),
         .target(name: "AzureProvider", dependencies: ["CloudCore"]),
         .target(name: "Agent", dependencies: ["JSONRPC", "Diagnostics", "CloudCore", "LocalProvider",
@@ -23,6 +24,9 @@ let package = Package(
         .testTarget(name: "LocalProviderTests", dependencies: ["LocalProvider", "CloudCore"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "JSONRPC", "CloudCore", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "JSONRPC"]),
+        .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"], resources: [.copy("Vectors")]),
+        .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "CryptoPrimitives", "CloudCore", "TestSupport"],
+                    resources: [.copy("Vectors")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -97,16 +97,38 @@ public final class LoopbackHTTPServer: Sendable {
                 guard let colon = line.firstIndex(of: ":") else { continue }
                 headers.append((String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
             }
-            let length = headers.first { $0.name.lowercased() == "content-length" }.flatMap { Int($0.value) } ?? 0
-            let bodyStart = headEnd! + 4
-            while buffer.count < bodyStart + length {
-                let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if count < 0, errno == EINTR { continue }
-                if count <= 0 { return }
-                buffer.append(contentsOf: chunk[0..<count])
+            func fill(to size: Int) -> Bool {
+                while buffer.count < size {
+                    let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    if count < 0, errno == EINTR { continue }
+                    if count <= 0 { return false }
+                    buffer.append(contentsOf: chunk[0..<count])
+                }
+                return true
             }
-            let body = Array(buffer[bodyStart..<(bodyStart + length)])
-            buffer.removeFirst(bodyStart + length)
+            buffer.removeFirst(headEnd! + 4)
+            var body: [UInt8] = []
+            if headers.contains(where: { $0.name.lowercased() == "transfer-encoding" && $0.value.lowercased().contains("chunked") }) {
+                // Chunks: a hex size line, the data, CRLF; a zero size ends the body.
+                while true {
+                    var lineEnd = find([13, 10], in: buffer)
+                    while lineEnd == nil {
+                        guard fill(to: buffer.count + 1) else { return }
+                        lineEnd = find([13, 10], in: buffer)
+                    }
+                    let sizeText = String(decoding: buffer[0..<lineEnd!], as: UTF8.self).split(separator: ";").first ?? ""
+                    guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16) else { return }
+                    guard fill(to: lineEnd! + 2 + size + 2) else { return }
+                    body.append(contentsOf: buffer[(lineEnd! + 2)..<(lineEnd! + 2 + size)])
+                    buffer.removeFirst(lineEnd! + 2 + size + 2)
+                    if size == 0 { break }
+                }
+            } else {
+                let length = headers.first { $0.name.lowercased() == "content-length" }.flatMap { Int($0.value) } ?? 0
+                guard fill(to: length) else { return }
+                body = Array(buffer[0..<length])
+                buffer.removeFirst(length)
+            }
             let host = headers.first { $0.name.lowercased() == "host" }?.value ?? "127.0.0.1"
             let request = HTTPRequest(method: String(requestLine[0]), url: URL(string: "http://\(host)\(requestLine[1])")!,
                                       headers: headers, body: body)

@@ -1,0 +1,91 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A parsed XML document as a small tree, for reading AWS Query API responses (EC2, STS).
+///
+/// Namespaces are dropped from element names; text is trimmed. Responses are small, so a tree
+/// is simpler than a streaming reader at no real cost.
+struct XMLTree: Sendable, Equatable {
+    var name: String
+    var text: String
+    var children: [XMLTree]
+
+    /// The first child called `name`.
+    func child(_ name: String) -> XMLTree? { children.first { $0.name == name } }
+
+    /// Every child called `name`.
+    func children(_ name: String) -> [XMLTree] { children.filter { $0.name == name } }
+
+    /// The element at `path` below this one (each step the first child of that name).
+    func at(_ path: String...) -> XMLTree? {
+        var current: XMLTree? = self
+        for step in path { current = current?.child(step) }
+        return current
+    }
+
+    /// The text of the element at `path`, nil if absent or empty.
+    func string(_ path: String...) -> String? {
+        var current: XMLTree? = self
+        for step in path { current = current?.child(step) }
+        guard let text = current?.text, !text.isEmpty else { return nil }
+        return text
+    }
+
+    /// The `<item>` children of the element at `path` (EC2's list encoding).
+    func items(_ path: String...) -> [XMLTree] {
+        var current: XMLTree? = self
+        for step in path { current = current?.child(step) }
+        return current?.children("item") ?? []
+    }
+
+    /// Parses `bytes`; nil if they are not well-formed XML.
+    static func parse(_ bytes: [UInt8]) -> XMLTree? {
+        let parser = XMLParser(data: Data(bytes))
+        let builder = Builder()
+        parser.delegate = builder
+        parser.shouldProcessNamespaces = false
+        guard parser.parse(), let root = builder.root else { return nil }
+        return root
+    }
+
+    private final class Builder: NSObject, XMLParserDelegate {
+        var stack: [XMLTree] = []
+        var root: XMLTree?
+
+        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                    qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+            let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
+            stack.append(XMLTree(name: local, text: "", children: []))
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            guard !stack.isEmpty else { return }
+            stack[stack.count - 1].text += string
+        }
+
+        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+            guard var element = stack.popLast() else { return }
+            element.text = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if stack.isEmpty {
+                root = element
+            } else {
+                stack[stack.count - 1].children.append(element)
+            }
+        }
+    }
+}
+
+/// The error of a Query API response: EC2's `<Response><Errors><Error>` or STS/IAM's
+/// `<ErrorResponse><Error>`, with the request id.
+enum QueryErrorBody {
+    static func parse(status: Int, body: [UInt8]) -> AWSErrorMapping.Failure {
+        guard let tree = XMLTree.parse(body) else {
+            return AWSErrorMapping.Failure(status: status, code: "", message: String(decoding: body.prefix(200), as: UTF8.self), requestID: nil)
+        }
+        let error = tree.at("Errors", "Error") ?? tree.child("Error")
+        return AWSErrorMapping.Failure(status: status, code: error?.string("Code") ?? "", message: error?.string("Message") ?? "",
+                                       requestID: tree.string("RequestID") ?? tree.string("RequestId"))
+    }
+}

@@ -1,0 +1,140 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import TestSupport
+
+/// Signs a request with botocore (`SigV4Auth`, or `SigV4QueryAuth` for presigned URLs) in a
+/// Python child process at a fixed timestamp, so tests can compare our signer with the one
+/// the AWS CLI uses.
+///
+/// Python 3 with botocore is required (the test command installs it); when it is missing the
+/// cross-check fails with the reason instead of being skipped.
+enum BotocoreSigner {
+    /// What to sign, as the embedded script reads it.
+    struct Request: Encodable, Sendable {
+        var method: String
+        var url: String
+        /// Sent as a dict, so names must be distinct.
+        var headers: [[String]]
+        var body: String
+        var service: String
+        var region: String
+        var accessKeyId: String
+        var secretAccessKey: String
+        var sessionToken: String?
+        /// `yyyyMMdd'T'HHmmss'Z'`.
+        var timestamp: String
+        /// Presigns (`SigV4QueryAuth`) with this lifetime in seconds when set.
+        var expires: Int?
+    }
+
+    /// What botocore produced.
+    struct Result: Decodable, Sendable {
+        var url: String
+        var headers: [[String]]
+        var canonicalRequest: String
+        var stringToSign: String
+    }
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static let script = #"""
+        import datetime, json, sys
+        try:
+            import botocore, botocore.auth
+            from botocore.awsrequest import AWSRequest
+            from botocore.credentials import Credentials
+        except ImportError as error:
+            sys.stderr.write(f"cannot import botocore ({error}); install it with 'python3 -m pip install botocore'\n")
+            sys.exit(3)
+
+        spec = json.loads(sys.argv[1])
+        fixed = datetime.datetime.strptime(spec["timestamp"], "%Y%m%dT%H%M%SZ")
+        # add_auth reads the clock through this module-level name.
+        botocore.auth.get_current_datetime = lambda *args, **kwargs: fixed
+
+        base = botocore.auth.SigV4QueryAuth if spec.get("expires") else botocore.auth.SigV4Auth
+        captured = {}
+
+        class Capturing(base):
+            def string_to_sign(self, request, canonical_request):
+                captured["canonicalRequest"] = canonical_request
+                captured["stringToSign"] = super().string_to_sign(request, canonical_request)
+                return captured["stringToSign"]
+
+        credentials = Credentials(spec["accessKeyId"], spec["secretAccessKey"], spec.get("sessionToken"))
+        if spec.get("expires"):
+            signer = Capturing(credentials, spec["service"], spec["region"], expires=spec["expires"])
+        else:
+            signer = Capturing(credentials, spec["service"], spec["region"])
+        request = AWSRequest(method=spec["method"], url=spec["url"], headers=dict(spec["headers"]),
+                             data=spec["body"].encode("utf-8"))
+        signer.add_auth(request)
+        json.dump({"url": request.url, "headers": [[k, v] for k, v in request.headers.items()], **captured}, sys.stdout)
+        """#
+
+    /// Runs the script for `request` and decodes its answer.
+    static func sign(_ request: Request) async throws -> Result {
+        let argument = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
+        let command = ["/usr/bin/env", "python3", "-c", script, argument]
+        let child: ChildProcess
+        do {
+            child = try ChildProcess.spawn(command, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw Failure(description: "cannot start python3 for the botocore cross-check: \(error)")
+        }
+        let (status, output, errors) = await onOwnThread { collect(child, timeoutSeconds: 60) }
+        guard let status else {
+            throw Failure(description: "the botocore cross-check script did not finish within 60 seconds and was killed")
+        }
+        guard status == 0 else {
+            throw Failure(description: """
+                the botocore cross-check needs python3 with botocore (python3 -m pip install botocore); \
+                the script exited with status \(status): \(String(decoding: errors, as: UTF8.self))
+                """)
+        }
+        do {
+            return try JSONDecoder().decode(Result.self, from: Data(output))
+        } catch {
+            throw Failure(description: "botocore's answer is not the expected JSON (\(error)): \(String(decoding: output, as: UTF8.self))")
+        }
+    }
+
+    /// Reads the child's stdout and stderr to their end (both at once, so neither pipe can
+    /// fill up and stall it), then reaps it; kills it after `timeoutSeconds` and answers a
+    /// nil status then.
+    private static func collect(_ child: ChildProcess, timeoutSeconds: Double) -> (Int32?, [UInt8], [UInt8]) {
+        close(child.stdinFD)
+        var streams = [(fd: child.stdoutFD, data: [UInt8]()), (fd: child.stderrFD, data: [UInt8]())]
+        var open = [true, true]
+        let deadline = Date().addingTimeInterval(timeoutSeconds)
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        var timedOut = false
+        while open.contains(true) {
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else {
+                child.send(SIGKILL)
+                timedOut = true
+                break
+            }
+            var polled = (0..<2).filter { open[$0] }.map { pollfd(fd: streams[$0].fd, events: Int16(POLLIN), revents: 0) }
+            let ready = poll(&polled, nfds_t(polled.count), Int32(min(remaining, 1) * 1000))
+            if ready < 0 && errno != EINTR { break }
+            for entry in polled where entry.revents != 0 {
+                guard let index = streams.firstIndex(where: { $0.fd == entry.fd }) else { continue }
+                let count = buffer.withUnsafeMutableBytes { read(entry.fd, $0.baseAddress, $0.count) }
+                if count > 0 {
+                    streams[index].data.append(contentsOf: buffer[0..<count])
+                } else if count == 0 || errno != EINTR {
+                    open[index] = false
+                }
+            }
+        }
+        for stream in streams { close(stream.fd) }
+        let status = child.waitUntilExit()
+        return (timedOut ? nil : status, streams[0].data, streams[1].data)
+    }
+}
