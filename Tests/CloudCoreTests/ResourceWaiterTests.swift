@@ -32,7 +32,7 @@ private final class EventLog: Sendable {
     @Test func returnsTheResourceOnceItReachesTheTarget() async throws {
         let resource = ScriptedResource(statuses: [.creating, .creating, .active])
         let waiter = ResourceWaiter<String>()
-        let result = try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(10)), policy: fast) { _ in
+        let result = try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(60)), policy: fast) { _ in
             try await resource.poll()
         }
         #expect(result == "cluster-active")
@@ -45,7 +45,7 @@ private final class EventLog: Sendable {
         let results = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<200 {
                 group.addTask {
-                    try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(30)), policy: fast) { _ in
+                    try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(60)), policy: fast) { _ in
                         try await resource.poll()
                     }
                 }
@@ -108,7 +108,7 @@ private final class EventLog: Sendable {
             }
         }
         let survivor = Task {
-            try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(30)), policy: fast) { _ in
+            try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(60)), policy: fast) { _ in
                 try await resource.poll()
             }
         }
@@ -129,7 +129,7 @@ private final class EventLog: Sendable {
         let waiter = ResourceWaiter<String>()
         let task = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            return try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(30)), policy: fast) { _ in
+            return try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(60)), policy: fast) { _ in
                 try await resource.poll()
             }
         }
@@ -141,7 +141,7 @@ private final class EventLog: Sendable {
         let failing = ScriptedResource(statuses: [.creating, .failed])
         let waiter = ResourceWaiter<String>()
         let error = await #expect(throws: CloudProviderError.self) {
-            try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(10)), policy: fast) { _ in try await failing.poll() }
+            try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(60)), policy: fast) { _ in try await failing.poll() }
         }
         guard case .providerError(let failure)? = error else {
             Issue.record("expected providerError, got \(String(describing: error))")
@@ -152,7 +152,7 @@ private final class EventLog: Sendable {
         let stopped = ScriptedResource(statuses: [.stopped])
         let instance = WaitSubject(resourceType: "instance", name: "i-1", target: .ready)
         let conflict = await #expect(throws: CloudProviderError.self) {
-            try await waiter.wait(for: instance, options: WaitOptions(timeout: .seconds(10)), policy: fast) { _ in try await stopped.poll() }
+            try await waiter.wait(for: instance, options: WaitOptions(timeout: .seconds(60)), policy: fast) { _ in try await stopped.poll() }
         }
         guard case .conflict(_, _, let reason)? = conflict else {
             Issue.record("expected conflict, got \(String(describing: conflict))")
@@ -166,14 +166,14 @@ private final class EventLog: Sendable {
                                       .failure(.providerError(ProviderFailure(httpStatus: 503, code: "Unavailable", message: "try again", retryable: true))),
                                       .success(.active)])
         let waiter = ResourceWaiter<String>()
-        #expect(try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(10)), policy: fast) { _ in
+        #expect(try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(60)), policy: fast) { _ in
             try await flaky.poll()
         } == "cluster-active")
         #expect(await flaky.polls == 3)
 
         let denied = ScriptedResource([.failure(.permissionDenied(reason: "no eks:DescribeCluster"))])
         await #expect(throws: CloudProviderError.permissionDenied(reason: "no eks:DescribeCluster")) {
-            try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(10)), policy: fast) { _ in try await denied.poll() }
+            try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(60)), policy: fast) { _ in try await denied.poll() }
         }
     }
 
@@ -182,7 +182,7 @@ private final class EventLog: Sendable {
         let waiter = ResourceWaiter<String>(heartbeatInterval: .milliseconds(100))
         let slow = PollPolicy(initial: .milliseconds(500), maximum: .milliseconds(500), jitter: 0)
         let events = EventLog()
-        _ = try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(10), onProgress: events.append), policy: slow) { _ in
+        _ = try await waiter.wait(for: subject, options: WaitOptions(timeout: .seconds(120), onProgress: events.append), policy: slow) { _ in
             try await resource.poll()
         }
         let changes = events.all.filter { $0.reason == .changed }

@@ -78,18 +78,18 @@ import Testing
     @Test func waitsFollowTheResourceToItsTarget() async throws {
         let provider = makeProvider(in: directory, timeScale: 0.02)
         let created = try await provider.createCluster(CreateClusterRequest(name: "demo"))
-        let active = try await provider.waitCluster(name: "demo", until: .ready, lastKnown: created, options: WaitOptions(timeout: .seconds(10)))
+        let active = try await provider.waitCluster(name: "demo", until: .ready, lastKnown: created, options: WaitOptions(timeout: .seconds(60)))
         #expect(active.status == .active)
         let deleting = try await provider.deleteCluster(name: "demo")
-        let deleted = try await provider.waitCluster(name: "demo", until: .deleted, lastKnown: deleting, options: WaitOptions(timeout: .seconds(10)))
+        let deleted = try await provider.waitCluster(name: "demo", until: .deleted, lastKnown: deleting, options: WaitOptions(timeout: .seconds(60)))
         #expect(deleted.status == .deleted && deleted.name == "demo")
 
         let instance = try await provider.createInstance(CreateInstanceRequest(name: "vm"))
-        _ = try await provider.waitInstance(id: instance.id, until: .ready, lastKnown: instance, options: WaitOptions(timeout: .seconds(10)))
+        _ = try await provider.waitInstance(id: instance.id, until: .ready, lastKnown: instance, options: WaitOptions(timeout: .seconds(60)))
         let stopping = try await provider.stopInstance(id: instance.id)
-        #expect(try await provider.waitInstance(id: instance.id, until: .stopped, lastKnown: stopping, options: WaitOptions(timeout: .seconds(10))).state == .stopped)
+        #expect(try await provider.waitInstance(id: instance.id, until: .stopped, lastKnown: stopping, options: WaitOptions(timeout: .seconds(60))).state == .stopped)
         let error = await providerError {
-            try await provider.waitInstance(id: instance.id, until: .ready, lastKnown: nil, options: WaitOptions(timeout: .seconds(10)))
+            try await provider.waitInstance(id: instance.id, until: .ready, lastKnown: nil, options: WaitOptions(timeout: .seconds(60)))
         }
         #expect(error?.isConflict == true)
     }
