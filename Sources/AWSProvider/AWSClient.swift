@@ -1,0 +1,121 @@
+import CloudCore
+import Diagnostics
+import Foundation
+
+/// Sends requests to AWS services: signs them (SigV4) with the credential chain's current
+/// credentials, retries what may pass (throttling, 5xx, broken connections) with capped
+/// exponential backoff and full jitter, and turns error responses into `CloudProviderError`s.
+struct AWSClient: Sendable {
+    /// How a service writes its errors.
+    enum ErrorProtocol: Sendable {
+        /// REST JSON (EKS): `x-amzn-ErrorType` header or `__type`, and `message`.
+        case json
+        /// Query (EC2, STS): XML `<Error><Code>` and `<Message>`.
+        case query
+    }
+
+    /// What a request is about, for not-found and conflict errors.
+    struct Subject: Sendable {
+        var resourceType: String
+        var name: String
+    }
+
+    let transport: any HTTPTransport
+    let credentials: AWSCredentialChain
+    let endpoints: AWSEndpoints
+    let retry: RetryPolicy
+    let logger: Logger
+
+    /// Sends one request to `service` and returns its successful response.
+    func send(service: String, method: String, path: String, query: [(String, String)] = [],
+              headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+              errors: ErrorProtocol, subject: Subject) async throws -> HTTPResponse {
+        let url = Self.url(endpoints.url(for: service), path: path, query: query)
+        var attempt = 1
+        var refreshedCredentials = false
+        while true {
+            try Task.checkCancellation()
+            let keys = try await credentials.credentials()
+            let request = sign(HTTPRequest(method: method, url: url, headers: headers, body: body), with: keys, service: service)
+            let failure: CloudProviderError
+            var retryAfter: Double?
+            do {
+                let response = try await transport.send(request)
+                if response.isSuccess { return response }
+                let parsed = errors == .json ? Self.jsonError(response) : QueryErrorBody.parse(status: response.status, body: response.body)
+                failure = AWSErrorMapping.error(parsed, resourceType: subject.resourceType, name: subject.name)
+                retryAfter = RetryPolicy.retryAfter(response)
+                // Temporary credentials that expired early: fetch new ones once and resend.
+                if ["ExpiredToken", "ExpiredTokenException", "RequestExpired"].contains(parsed.code), !refreshedCredentials {
+                    refreshedCredentials = true
+                    await credentials.invalidate()
+                    continue
+                }
+                logger.debug("\(service) \(method) \(path): HTTP \(response.status) \(parsed.code) [request id \(parsed.requestID ?? "-")]")
+            } catch let error as HTTPTransportError {
+                failure = .providerError(ProviderFailure(code: "ConnectionError", message: error.detail, retryable: error.isRetryable))
+            }
+            switch retry.decide(attempt: attempt, retryable: failure.isRetryable, retryAfter: retryAfter) {
+            case .giveUp:
+                if case .throttled(_, let reason) = failure { throw CloudProviderError.throttled(retryAfterSeconds: retryAfter, reason: reason) }
+                throw failure
+            case .retry(let delay):
+                logger.debug("\(service) \(method) \(path): attempt \(attempt) failed (\(failure)); retrying in \(delay)")
+                try await Task.sleep(for: delay)
+                attempt += 1
+            }
+        }
+    }
+
+    /// Adds the SigV4 headers for `credentials`.
+    func sign(_ request: HTTPRequest, with credentials: AWSCredentials, service: String) -> HTTPRequest {
+        AWSSigner(credentials: .init(credentials), region: endpoints.region, service: service).signed(request)
+    }
+
+    /// `base` + `path` (each segment already percent-encoded by the caller) + the query.
+    static func url(_ base: URL, path: String, query: [(String, String)]) -> URL {
+        var text = base.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        text += path
+        if !query.isEmpty {
+            text += "?" + query.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
+        }
+        return URL(string: text)!
+    }
+
+    /// RFC 3986 percent-encoding: everything but the unreserved characters.
+    static func percentEncode(_ text: String) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                result.append(Character(UnicodeScalar(byte)))
+            default:
+                result += String(format: "%%%02X", byte)
+            }
+        }
+        return result
+    }
+
+    /// A REST JSON error: the code from `x-amzn-ErrorType` (before any `:`) or `__type`/`code`
+    /// (after any `#`), the message from `message`/`Message`.
+    static func jsonError(_ response: HTTPResponse) -> AWSErrorMapping.Failure {
+        struct Body: Decodable {
+            var message: String?
+            var Message: String?
+            var __type: String?
+            var code: String?
+        }
+        // Some endpoints (and moto) answer a JSON service's auth failures in the Query XML form.
+        if response.body.first == UInt8(ascii: "<") {
+            return QueryErrorBody.parse(status: response.status, body: response.body)
+        }
+        let body = try? JSONDecoder().decode(Body.self, from: Data(response.body))
+        var code = response.header("x-amzn-errortype") ?? body?.__type ?? body?.code ?? ""
+        if let colon = code.firstIndex(of: ":") { code = String(code[..<colon]) }
+        if let hash = code.lastIndex(of: "#") { code = String(code[code.index(after: hash)...]) }
+        return AWSErrorMapping.Failure(status: response.status, code: code, message: body?.message ?? body?.Message ?? "",
+                                       requestID: response.header("x-amzn-requestid") ?? response.header("x-amz-request-id"))
+    }
+}
