@@ -50,8 +50,9 @@ extension CloudProvider {
 
     /// Waits through `waiter`, polling with `observe`. When waiting for deletion, a resource
     /// the cloud no longer knows counts as deleted: the last one seen, marked so by `gone`
-    /// (which returns the last raw status the cloud reported).
-    private func waitFor<Resource: Encodable & Sendable>(
+    /// (which returns the last raw status the cloud reported). Providers whose waits need more
+    /// than the getter (an update to track, say) call it with their own `observe`.
+    public func waitFor<Resource: Encodable & Sendable>(
         _ subject: WaitSubject, on waiter: ResourceWaiter<Resource>, lastKnown: Resource?, options: WaitOptions,
         observe: @escaping @Sendable () async throws -> WaitObservation<Resource>,
         gone: @escaping @Sendable (inout Resource) -> String
