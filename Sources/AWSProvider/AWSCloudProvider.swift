@@ -1,0 +1,396 @@
+import CloudCore
+import Diagnostics
+import Foundation
+
+/// One configured AWS account and region: EKS clusters and managed node groups, EC2 instances.
+///
+/// Requests are signed with the agent's own SigV4 and the AWS SDKs' credential chain. EKS has
+/// no single call for "a cluster with nodes" or "delete a cluster and its node groups", so this
+/// actor orchestrates them (a background step per cluster) and reports the phase it is in:
+/// a new cluster shows `creating` / "creating node group default" until its first node group
+/// is active; a cluster being deleted shows `deleting` / "deleting node groups" until EKS
+/// takes over.
+public actor AWSCloudProvider: CloudProvider {
+    public nonisolated let name: String
+    public nonisolated let kind = ProviderKind.aws
+    public nonisolated let waiters = ResourceWaiters()
+    public nonisolated let pollPolicy: PollPolicy
+    let region: String
+    let settings: ProviderConfiguration
+    let eks: EKSClient
+    let credentials: AWSCredentialChain
+    private let logger: Logger
+
+    /// Initial node groups still to be created or to become active, by cluster.
+    private var initialNodegroups: [String: InitialNodegroup] = [:]
+    /// Clusters whose node groups are being deleted before the cluster itself.
+    private var deletions: Set<String> = []
+    /// Version updates in flight, by cluster: the update id and the target version.
+    private var updates: [String: (id: String, version: String)] = [:]
+
+    struct InitialNodegroup: Sendable {
+        var body: EKSCreateNodegroupBody
+        var created = false
+        var failure: String?
+    }
+
+    /// The initial node group's name, as GKE and AKS name theirs.
+    static let initialNodegroupName = "default"
+    static let defaultNodeType = "m6i.large"
+
+    /// - Parameters:
+    ///   - environment: the process environment (credentials chain, endpoint variables).
+    ///   - transport: how requests go out (tests inject their own).
+    public init(configuration: ProviderConfiguration, environment: [String: String], logger: Logger,
+                transport: any HTTPTransport = URLSessionTransport(),
+                metadataTransport: any HTTPTransport = URLSessionTransport(requestTimeout: 2)) {
+        name = configuration.name
+        settings = configuration
+        region = configuration.region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
+        let endpoints = AWSEndpoints(region: region, override: configuration.string("endpointURL").flatMap(URL.init(string:)),
+                                     environment: environment)
+        let quick = endpoints.override.map { EndpointPolicy.isLoopback($0.host ?? "") } ?? false
+        // Against a loopback test server, poll fast; against AWS, as its own waiters do.
+        pollPolicy = quick ? PollPolicy(initial: .milliseconds(100), maximum: .seconds(1)) : .cloud
+        let retry = quick ? RetryPolicy(maxAttempts: 3, base: .milliseconds(50)) : RetryPolicy()
+        let providerLogger = logger.child("provider \(configuration.name)")
+        let sts = STSClient(transport: transport, endpoints: endpoints, retry: retry, logger: providerLogger)
+        credentials = AWSCredentialChain(
+            settings: .init(accessKeyId: configuration.string("accessKeyId"), secretAccessKey: configuration.string("secretAccessKey"),
+                            sessionToken: configuration.string("sessionToken"), profile: configuration.string("profile"),
+                            roleArn: configuration.string("roleArn"), externalId: configuration.string("externalId")),
+            environment: environment, metadataTransport: metadataTransport, sts: sts, logger: providerLogger)
+        let client = AWSClient(transport: transport, credentials: credentials, endpoints: endpoints, retry: retry, logger: providerLogger)
+        eks = EKSClient(client: client)
+        self.logger = providerLogger
+    }
+
+    private func requiredSetting(_ key: String, for purpose: String) throws(CloudProviderError) -> String {
+        guard let value = settings.string(key) else {
+            throw .invalidRequest(field: key, reason: "is a setting the aws provider '\(name)' needs \(purpose); add it with configureProvider or the config file")
+        }
+        return value
+    }
+
+    // MARK: - Clusters
+
+    public func createCluster(_ request: CreateClusterRequest) async throws -> KubernetesCluster {
+        try request.validate()
+        let roleArn = try requiredSetting("eksRoleArn", for: "to create EKS clusters (the control plane's IAM role)")
+        guard request.subnets.count >= 2 else {
+            throw CloudProviderError.invalidRequest(field: "subnets", reason: "EKS needs at least two subnets in different availability zones")
+        }
+        if request.region != nil, request.region != region {
+            throw CloudProviderError.invalidRequest(field: "region", reason: "this aws provider works in \(region); configure another provider for \(request.region!)")
+        }
+        var nodeRole: String?
+        if request.nodeCount > 0 {
+            nodeRole = try requiredSetting("nodeRoleArn", for: "to create the cluster's node group (the nodes' IAM role); or pass nodeCount 0")
+        }
+        let cluster = try await eks.createCluster(EKSCreateClusterBody(
+            name: request.name, version: request.version, roleArn: roleArn,
+            resourcesVpcConfig: .init(subnetIds: request.subnets, securityGroupIds: nil, endpointPublicAccess: true, endpointPrivateAccess: nil),
+            tags: request.tags.isEmpty ? nil : request.tags, clientRequestToken: UUID().uuidString))
+        if let nodeRole {
+            initialNodegroups[request.name] = InitialNodegroup(body: EKSCreateNodegroupBody(
+                nodegroupName: Self.initialNodegroupName,
+                scalingConfig: .init(minSize: request.nodeCount, maxSize: request.nodeCount, desiredSize: request.nodeCount),
+                subnets: request.subnets, instanceTypes: [request.nodeType ?? Self.defaultNodeType], nodeRole: nodeRole,
+                version: nil, tags: request.tags.isEmpty ? nil : request.tags, clientRequestToken: UUID().uuidString))
+            Task { await self.createInitialNodegroup(cluster: request.name) }
+        }
+        return view(cluster, nodePools: [])
+    }
+
+    /// Waits for the control plane, then creates the initial node group.
+    private func createInitialNodegroup(cluster name: String) async {
+        var delay = pollPolicy.delay(attempt: 0)
+        var attempt = 0
+        while initialNodegroups[name]?.created == false {
+            do {
+                let cluster = try await eks.describeCluster(name)
+                switch EKSStatusMapping.cluster(cluster.status) {
+                case .active:
+                    guard let pending = initialNodegroups[name] else { return }
+                    _ = try await eks.createNodegroup(cluster: name, pending.body)
+                    initialNodegroups[name]?.created = true
+                    logger.info("cluster \(name) is active; node group \(pending.body.nodegroupName) is being created")
+                    return
+                case .creating:
+                    break
+                default:
+                    initialNodegroups[name] = nil  // The cluster failed or is going away: nothing to add nodes to.
+                    return
+                }
+            } catch CloudProviderError.notFound {
+                initialNodegroups[name] = nil
+                return
+            } catch {
+                initialNodegroups[name]?.failure = "\(error)"
+                logger.warning("cluster \(name): cannot create its node group yet: \(error)")
+            }
+            attempt += 1
+            delay = pollPolicy.delay(attempt: attempt)
+            try? await Task.sleep(for: delay)
+        }
+    }
+
+    public func getCluster(name: String) async throws -> KubernetesCluster {
+        let cluster = try await eks.describeCluster(name)
+        let pools = try await nodePools(of: name)
+        var result = view(cluster, nodePools: pools)
+        // The initial node group is part of creating the cluster.
+        if let initial = initialNodegroups[name], result.status == .active {
+            let pool = pools.first { $0.name == initial.body.nodegroupName }
+            if pool?.status == .active {
+                initialNodegroups[name] = nil
+            } else if pool?.status == .failed {
+                initialNodegroups[name] = nil
+                result.status = .failed
+                result.statusMessage = "node group \(initial.body.nodegroupName) failed: \(pool?.statusMessage ?? pool?.providerStatus ?? "")"
+            } else {
+                result.status = .creating
+                result.statusMessage = "creating node group \(initial.body.nodegroupName)" + (initial.failure.map { " (retrying: \($0))" } ?? "")
+            }
+        }
+        if deletions.contains(name), result.status == .active || result.status == .updating {
+            result.status = .deleting
+            result.statusMessage = "deleting node groups"
+        }
+        if let update = updates[name], result.status == .active || result.status == .updating {
+            let tracked = try await eks.describeUpdate(name, updateID: update.id)
+            switch tracked.status {
+            case "InProgress":
+                result.status = .updating
+                result.statusMessage = "upgrading control plane to \(update.version)"
+            case "Failed", "Cancelled":
+                updates[name] = nil
+                let detail = tracked.errors?.map { [$0.errorCode, $0.errorMessage].compactMap { $0 }.joined(separator: ": ") }.joined(separator: "; ")
+                throw CloudProviderError.providerError(ProviderFailure(
+                    code: tracked.errors?.first?.errorCode ?? "UpdateFailed",
+                    message: "the upgrade of cluster '\(name)' to \(update.version) \(tracked.status.lowercased())" + (detail.map { ": \($0)" } ?? "")))
+            default:
+                updates[name] = nil
+            }
+        }
+        return result
+    }
+
+    public func listClusters(_ page: PageRequest) async throws -> Page<KubernetesCluster> {
+        let listed = try await eks.listClusters(maxResults: min(100, page.limit), nextToken: page.pageToken)
+        var clusters: [KubernetesCluster] = []
+        for name in listed.clusters {
+            do {
+                clusters.append(try await getCluster(name: name))
+            } catch CloudProviderError.notFound {
+                continue  // Deleted between the list and the describe.
+            }
+        }
+        return Page(items: clusters, nextPageToken: listed.nextToken)
+    }
+
+    public func deleteCluster(name: String) async throws -> KubernetesCluster {
+        let current = try await getCluster(name: name)
+        if current.status == .deleting { return current }
+        initialNodegroups[name] = nil
+        let groups = try await allNodegroupNames(cluster: name)
+        if groups.isEmpty {
+            return view(try await eks.deleteCluster(name), nodePools: [])
+        }
+        for group in groups {
+            do {
+                _ = try await eks.deleteNodegroup(cluster: name, name: group)
+            } catch CloudProviderError.notFound {
+                continue
+            } catch CloudProviderError.conflict {
+                continue  // Already being deleted.
+            }
+        }
+        deletions.insert(name)
+        Task { await self.deleteClusterAfterNodegroups(name) }
+        var result = current
+        result.status = .deleting
+        result.statusMessage = "deleting node groups"
+        return result
+    }
+
+    /// EKS refuses to delete a cluster with node groups: wait for them to go, then delete it.
+    private func deleteClusterAfterNodegroups(_ name: String) async {
+        var attempt = 0
+        defer { deletions.remove(name) }
+        while !Task.isCancelled {
+            do {
+                if try await allNodegroupNames(cluster: name).isEmpty {
+                    _ = try await eks.deleteCluster(name)
+                    logger.info("cluster \(name): node groups deleted; deleting the control plane")
+                    return
+                }
+            } catch CloudProviderError.notFound {
+                return
+            } catch {
+                logger.warning("cluster \(name): still deleting its node groups: \(error)")
+            }
+            attempt += 1
+            try? await Task.sleep(for: pollPolicy.delay(attempt: attempt))
+        }
+    }
+
+    public func getKubeconfig(cluster name: String) async throws -> String {
+        let cluster = try await eks.describeCluster(name)
+        guard let endpoint = cluster.endpoint, let ca = cluster.certificateAuthority?.data, !ca.isEmpty,
+              EKSStatusMapping.cluster(cluster.status) == .active || EKSStatusMapping.cluster(cluster.status) == .updating else {
+            throw CloudProviderError.conflict(resourceType: "cluster", name: name,
+                                              reason: "is \(cluster.status ?? "unknown") and has no API endpoint yet; wait for it with waitClusterReady")
+        }
+        return EKSKubeconfig.render(cluster: name, arn: cluster.arn ?? name, endpoint: endpoint, caData: ca, region: region,
+                                    profile: settings.string("profile"), roleArn: settings.string("roleArn"))
+    }
+
+    // MARK: - Upgrades
+
+    public func upgradeCluster(name: String, version: String) async throws -> KubernetesCluster {
+        let current = try await getCluster(name: name)
+        if current.version == version || updates[name]?.version == version { return current }
+        guard current.status == .active else {
+            throw CloudProviderError.conflict(resourceType: "cluster", name: name, reason: "is \(current.status.rawValue); only an active cluster can be upgraded")
+        }
+        let update = try await eks.updateClusterVersion(name, version: version, token: UUID().uuidString)
+        updates[name] = (update.id, version)
+        var result = current
+        result.status = .updating
+        result.statusMessage = "upgrading control plane to \(version)"
+        return result
+    }
+
+    /// EKS's versions from DescribeClusterVersions; where that API is unavailable (older
+    /// partitions, test servers), the versions EKS supported in standard support on this
+    /// agent's release, newest default.
+    public func availableVersions(cluster: String?) async throws -> [KubernetesVersion] {
+        var versions: [KubernetesVersion]
+        do {
+            var all: [EKSClusterVersion] = []
+            var token: String?
+            repeat {
+                let page = try await eks.describeClusterVersions(nextToken: token)
+                all += page.clusterVersions
+                token = page.nextToken
+            } while token != nil
+            versions = all.map { version in
+                let status = (version.versionStatus ?? version.status ?? "").uppercased()
+                return KubernetesVersion(version: version.clusterVersion, isDefault: version.defaultVersion ?? false,
+                                         support: status.contains("EXTENDED") ? "extended" : status.contains("STANDARD") ? "standard" : nil)
+            }
+        } catch let error as CloudProviderError {
+            guard case .providerError = error else { throw error }
+            versions = Self.fallbackVersions
+        } catch {
+            versions = Self.fallbackVersions
+        }
+        versions.sort { Self.minor($0.version) < Self.minor($1.version) }
+        guard let cluster else { return versions }
+        let current = Self.minor(try await eks.describeCluster(cluster).version ?? "")
+        return versions.filter { Self.minor($0.version).major == current.major && Self.minor($0.version).minor == current.minor + 1 }
+    }
+
+    static let fallbackVersions: [KubernetesVersion] = [
+        KubernetesVersion(version: "1.30", isDefault: false, support: "extended"),
+        KubernetesVersion(version: "1.31", isDefault: false, support: "extended"),
+        KubernetesVersion(version: "1.32", isDefault: false, support: "standard"),
+        KubernetesVersion(version: "1.33", isDefault: true, support: "standard"),
+        KubernetesVersion(version: "1.34", isDefault: false, support: "standard"),
+    ]
+
+    static func minor(_ version: String) -> (major: Int, minor: Int) {
+        let parts = version.split(separator: ".")
+        return (parts.count > 0 ? Int(parts[0]) ?? 0 : 0, parts.count > 1 ? Int(parts[1].prefix(while: \.isNumber)) ?? 0 : 0)
+    }
+
+    // MARK: - Node pools
+
+    public func createNodePool(_ request: CreateNodePoolRequest) async throws -> NodePool {
+        try request.validate()
+        let nodeRole = try requiredSetting("nodeRoleArn", for: "to create EKS node groups (the nodes' IAM role)")
+        let cluster = try await eks.describeCluster(request.cluster)
+        let group = try await eks.createNodegroup(cluster: request.cluster, EKSCreateNodegroupBody(
+            nodegroupName: request.name,
+            scalingConfig: .init(minSize: request.nodeCount, maxSize: max(1, request.nodeCount), desiredSize: request.nodeCount),
+            subnets: cluster.resourcesVpcConfig?.subnetIds ?? [], instanceTypes: [request.nodeType ?? Self.defaultNodeType],
+            nodeRole: nodeRole, version: request.version, tags: nil, clientRequestToken: UUID().uuidString))
+        return EKSStatusMapping.nodePool(group, cluster: request.cluster)
+    }
+
+    public func getNodePool(cluster: String, name: String) async throws -> NodePool {
+        EKSStatusMapping.nodePool(try await eks.describeNodegroup(cluster: cluster, name: name), cluster: cluster)
+    }
+
+    public func listNodePools(cluster: String, page: PageRequest) async throws -> Page<NodePool> {
+        let listed = try await eks.listNodegroups(cluster: cluster, maxResults: min(100, page.limit), nextToken: page.pageToken)
+        var pools: [NodePool] = []
+        for name in listed.nodegroups {
+            do {
+                pools.append(try await getNodePool(cluster: cluster, name: name))
+            } catch CloudProviderError.notFound {
+                continue
+            }
+        }
+        return Page(items: pools, nextPageToken: listed.nextToken)
+    }
+
+    public func scaleNodePool(cluster: String, name: String, nodeCount: Int) async throws -> NodePool {
+        let group = try await eks.describeNodegroup(cluster: cluster, name: name)
+        let scaling = group.scalingConfig ?? .init()
+        if scaling.desiredSize == nodeCount { return EKSStatusMapping.nodePool(group, cluster: cluster) }
+        // Keep the bounds around the new size (EKS needs min ≤ desired ≤ max and max ≥ 1).
+        let wanted = EKSNodegroup.ScalingConfig(minSize: min(scaling.minSize ?? nodeCount, nodeCount),
+                                                maxSize: max(scaling.maxSize ?? nodeCount, nodeCount, 1), desiredSize: nodeCount)
+        _ = try await eks.updateNodegroupScaling(cluster: cluster, name: name, scaling: wanted, token: UUID().uuidString)
+        var pool = EKSStatusMapping.nodePool(try await eks.describeNodegroup(cluster: cluster, name: name), cluster: cluster)
+        if pool.status == .active, pool.nodeCount != nodeCount {
+            pool.status = .updating
+            pool.statusMessage = "scaling to \(nodeCount) nodes"
+        }
+        return pool
+    }
+
+    public func deleteNodePool(cluster: String, name: String) async throws -> NodePool {
+        EKSStatusMapping.nodePool(try await eks.deleteNodegroup(cluster: cluster, name: name), cluster: cluster)
+    }
+
+    // MARK: - Instances (EC2)
+
+    public func createInstance(_ request: CreateInstanceRequest) async throws -> Instance { throw pendingEC2("createInstance") }
+    public func getInstance(id: String) async throws -> Instance { throw pendingEC2("getInstance") }
+    public func listInstances(_ page: PageRequest) async throws -> Page<Instance> { throw pendingEC2("listInstances") }
+    public func startInstance(id: String) async throws -> Instance { throw pendingEC2("startInstance") }
+    public func stopInstance(id: String) async throws -> Instance { throw pendingEC2("stopInstance") }
+    public func terminateInstance(id: String) async throws -> Instance { throw pendingEC2("terminateInstance") }
+
+    private func pendingEC2(_ operation: String) -> CloudProviderError {
+        .unsupportedOperation(provider: name, kind: .aws, operation: operation, reason: "EC2 instances are not wired into the aws provider yet")
+    }
+
+    // MARK: - Helpers
+
+    private func nodePools(of cluster: String) async throws -> [NodePool] {
+        var pools: [NodePool] = []
+        for name in try await allNodegroupNames(cluster: cluster) {
+            if let pool = try? await getNodePool(cluster: cluster, name: name) { pools.append(pool) }
+        }
+        return pools.sorted { $0.name < $1.name }
+    }
+
+    private func allNodegroupNames(cluster: String) async throws -> [String] {
+        var names: [String] = []
+        var token: String?
+        repeat {
+            let page = try await eks.listNodegroups(cluster: cluster, maxResults: 100, nextToken: token)
+            names += page.nodegroups
+            token = page.nextToken
+        } while token != nil
+        return names
+    }
+
+    private func view(_ cluster: EKSCluster, nodePools: [NodePool]) -> KubernetesCluster {
+        EKSStatusMapping.kubernetesCluster(cluster, nodePools: nodePools, provider: name, region: region)
+    }
+}

@@ -1,0 +1,183 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CloudCore
+import Diagnostics
+import Foundation
+import Synchronization
+import Testing
+import TestSupport
+@testable import AWSProvider
+
+/// One `scripts/moto-server` (signature checking on) for the tests of this file.
+private final class MotoInstance: Sendable {
+    let process: ChildProcess
+    let state: [String: JSONLike]
+
+    enum JSONLike: Sendable, Equatable {
+        case string(String)
+        case strings([String])
+    }
+
+    static let shared: MotoInstance? = try? MotoInstance()
+
+    private init() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let stateFile = "\(NSTemporaryDirectory())/moto-\(UUID().uuidString).json"
+        process = try ChildProcess.spawn(["/usr/bin/env", "python3", root.appendingPathComponent("scripts/moto-server").path,
+                                          "--state-file", stateFile, "--watch-stdin", "yes"],
+                                         environment: ProcessInfo.processInfo.environment)
+        // Wait (bounded) for the one `ready` line.
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, read(process.stdoutFD, &byte, 1) == 1, byte != 10 { line.append(byte) }
+        guard String(decoding: line, as: UTF8.self).hasPrefix("ready "),
+              let data = FileManager.default.contents(atPath: stateFile),
+              let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            process.send(SIGKILL)
+            throw CloudProviderError.providerError(ProviderFailure(code: "MotoDidNotStart", message: "scripts/moto-server did not start; is moto installed?"))
+        }
+        var state: [String: JSONLike] = [:]
+        for (key, value) in object {
+            if let text = value as? String { state[key] = .string(text) }
+            if let list = value as? [String] { state[key] = .strings(list) }
+        }
+        self.state = state
+    }
+
+    func string(_ key: String) -> String {
+        if case .string(let value)? = state[key] { return value }
+        return ""
+    }
+
+    var subnets: [String] {
+        if case .strings(let list)? = state["subnets"] { return list }
+        return []
+    }
+}
+
+private final class Phases: Sendable {
+    let seen = Mutex<[String]>([])
+    func record(_ event: WaitProgress) { seen.withLock { $0.append(event.phase) } }
+}
+
+@Suite(.serialized) struct AWSCloudProviderMotoTests {
+    let quiet = Logger(label: "test", sink: LogSink(fileDescriptor: 2, level: .off))
+
+    private func moto() throws -> MotoInstance {
+        try #require(MotoInstance.shared, "scripts/moto-server must start (the test command installs moto)")
+    }
+
+    private func provider(_ moto: MotoInstance, secret: String? = nil, extra: [String: SettingValue] = [:]) -> AWSCloudProvider {
+        var settings: [String: SettingValue] = [
+            "accessKeyId": .string(moto.string("accessKeyId")), "secretAccessKey": .string(secret ?? moto.string("secretAccessKey")),
+            "eksRoleArn": .string(moto.string("eksRoleArn")), "nodeRoleArn": .string(moto.string("nodeRoleArn")),
+            "endpointURL": .string(moto.string("endpoint")),
+        ]
+        settings.merge(extra) { _, new in new }
+        return AWSCloudProvider(configuration: ProviderConfiguration(name: "moto", kind: .aws, region: moto.string("region"), settings: settings),
+                                environment: ["HOME": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"], logger: quiet)
+    }
+
+    @Test func aClusterWithANodeGroupIsCreatedWaitedForScaledAndDeleted() async throws {
+        let moto = try moto()
+        let aws = provider(moto)
+        let name = "demo-\(UUID().uuidString.prefix(6).lowercased())"
+        let created = try await aws.createCluster(CreateClusterRequest(name: name, version: "1.30", nodeCount: 2, nodeType: "t3.large",
+                                                                      subnets: Array(moto.subnets.prefix(2)), tags: ["team": "platform"]))
+        #expect(created.name == name && created.cloud == .aws && created.provider == "moto")
+        let phases = Phases()
+        let ready = try await aws.waitCluster(name: name, until: .ready, lastKnown: created,
+                                              options: WaitOptions(timeout: .seconds(60), onProgress: phases.record))
+        #expect(ready.status == .active)
+        #expect(ready.nodePools.map(\.name) == ["default"])
+        #expect(ready.nodePools.first?.nodeCount == 2 && ready.nodePools.first?.nodeType == "t3.large")
+        #expect(ready.tags["team"] == "platform")
+        #expect(ready.id.hasPrefix("arn:aws:eks:"))
+
+        let kubeconfig = try await aws.getKubeconfig(cluster: name)
+        #expect(kubeconfig.contains("certificate-authority-data:") && kubeconfig.contains("\"token\"") && kubeconfig.contains("\"eks\""))
+
+        let scaling = try await aws.scaleNodePool(cluster: name, name: "default", nodeCount: 3)
+        #expect(scaling.name == "default")
+        #expect(try await aws.getNodePool(cluster: name, name: "default").nodeCount == 3)
+
+        let deleting = try await aws.deleteCluster(name: name)
+        #expect(deleting.status == .deleting)
+        let deleted = try await aws.waitCluster(name: name, until: .deleted, lastKnown: deleting, options: WaitOptions(timeout: .seconds(60)))
+        #expect(deleted.status == .deleted)
+        await #expect(throws: CloudProviderError.notFound(resourceType: "cluster", name: name)) { try await aws.getCluster(name: name) }
+    }
+
+    @Test func listsPageAcrossClusters() async throws {
+        let moto = try moto()
+        let aws = provider(moto)
+        let names = (0..<3).map { "page-\($0)-\(UUID().uuidString.prefix(4).lowercased())" }
+        for name in names {
+            _ = try await aws.createCluster(CreateClusterRequest(name: name, nodeCount: 0, subnets: Array(moto.subnets.prefix(2))))
+        }
+        var seen: [String] = []
+        var token: String?
+        var pages = 0
+        repeat {
+            let page = try await aws.listClusters(PageRequest(limit: 2, pageToken: token))
+            seen += page.items.map(\.name)
+            token = page.nextPageToken
+            pages += 1
+        } while token != nil && pages < 50
+        #expect(Set(names).isSubset(of: Set(seen)))
+        #expect(seen.count == Set(seen).count, "no cluster listed twice")
+        #expect(pages >= 2)
+        for name in names { _ = try await aws.deleteCluster(name: name) }
+    }
+
+    @Test func missingSettingsAndBadRequestsAreNamed() async throws {
+        let moto = try moto()
+        let aws = AWSCloudProvider(configuration: ProviderConfiguration(name: "bare", kind: .aws, region: moto.string("region"), settings: [
+            "accessKeyId": .string(moto.string("accessKeyId")), "secretAccessKey": .string(moto.string("secretAccessKey")),
+            "endpointURL": .string(moto.string("endpoint")),
+        ]), environment: ["HOME": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"], logger: quiet)
+        await #expect(throws: CloudProviderError.invalidRequest(field: "eksRoleArn", reason: "is a setting the aws provider 'bare' needs to create EKS clusters (the control plane's IAM role); add it with configureProvider or the config file")) {
+            try await aws.createCluster(CreateClusterRequest(name: "x", subnets: moto.subnets))
+        }
+        let withRole = provider(moto)
+        guard case .invalidRequest(let field, _)? = await error({ try await withRole.createCluster(CreateClusterRequest(name: "x", subnets: ["subnet-1"])) }) else {
+            Issue.record("expected invalid subnets")
+            return
+        }
+        #expect(field == "subnets")
+    }
+
+    @Test func aWrongSecretIsRefusedAndNotRetriedForever() async throws {
+        let moto = try moto()
+        let aws = provider(moto, secret: "not-the-secret-key-000000000000000000000")
+        let start = ContinuousClock.now
+        guard case .unauthenticated? = await error({ try await aws.listClusters(PageRequest()) }) else {
+            Issue.record("expected unauthenticated")
+            return
+        }
+        #expect(ContinuousClock.now - start < .seconds(10))
+    }
+
+    @Test func aRoleIsAssumedThroughSTS() async throws {
+        let moto = try moto()
+        let aws = provider(moto, extra: ["roleArn": .string(moto.string("roleArn")), "externalId": .string("ext-1")])
+        _ = try await aws.listClusters(PageRequest())
+        let source = await aws.credentials.source
+        guard case .assumedRole(let arn, _)? = source else {
+            Issue.record("expected an assumed role, got \(String(describing: source))")
+            return
+        }
+        #expect(arn == moto.string("roleArn"))
+    }
+
+    private func error(_ body: () async throws -> some Any) async -> CloudProviderError? {
+        do {
+            _ = try await body()
+            return nil
+        } catch {
+            return error as? CloudProviderError
+        }
+    }
+}
