@@ -18,6 +18,7 @@ public actor AWSCloudProvider: CloudProvider {
     let region: String
     let settings: ProviderConfiguration
     let eks: EKSClient
+    let ec2: EC2Client
     let credentials: AWSCredentialChain
     private let logger: Logger
 
@@ -62,6 +63,7 @@ public actor AWSCloudProvider: CloudProvider {
             environment: environment, metadataTransport: metadataTransport, sts: sts, logger: providerLogger)
         let client = AWSClient(transport: transport, credentials: credentials, endpoints: endpoints, retry: retry, logger: providerLogger)
         eks = EKSClient(client: client)
+        ec2 = EC2Client(client: client)
         self.logger = providerLogger
     }
 
@@ -358,15 +360,68 @@ public actor AWSCloudProvider: CloudProvider {
 
     // MARK: - Instances (EC2)
 
-    public func createInstance(_ request: CreateInstanceRequest) async throws -> Instance { throw pendingEC2("createInstance") }
-    public func getInstance(id: String) async throws -> Instance { throw pendingEC2("getInstance") }
-    public func listInstances(_ page: PageRequest) async throws -> Page<Instance> { throw pendingEC2("listInstances") }
-    public func startInstance(id: String) async throws -> Instance { throw pendingEC2("startInstance") }
-    public func stopInstance(id: String) async throws -> Instance { throw pendingEC2("stopInstance") }
-    public func terminateInstance(id: String) async throws -> Instance { throw pendingEC2("terminateInstance") }
+    /// The instance type when none is asked for: small, burstable, current generation.
+    static let defaultInstanceType = "t3.micro"
 
-    private func pendingEC2(_ operation: String) -> CloudProviderError {
-        .unsupportedOperation(provider: name, kind: .aws, operation: operation, reason: "EC2 instances are not wired into the aws provider yet")
+    public func createInstance(_ request: CreateInstanceRequest) async throws -> Instance {
+        try request.validate()
+        guard let image = request.image else {
+            throw CloudProviderError.invalidRequest(field: "image", reason: "EC2 needs an AMI id (ami-…) for the instance")
+        }
+        var keyName: String?
+        if let key = request.sshPublicKey { keyName = try await ec2.importKeyPair(publicKey: key) }
+        var tags = request.tags
+        tags["Name"] = request.name
+        let launched = try await ec2.runInstance(imageId: image, instanceType: request.instanceType ?? Self.defaultInstanceType,
+                                                 subnetId: request.subnet, availabilityZone: request.zone, keyName: keyName,
+                                                 userData: request.userData, tags: tags, clientToken: UUID().uuidString)
+        return launched.instance(provider: name)
+    }
+
+    public func getInstance(id: String) async throws -> Instance {
+        guard let found = try await ec2.describeInstances(ids: [id]).instances.first else {
+            throw CloudProviderError.notFound(resourceType: "instance", name: id)
+        }
+        return found.instance(provider: name)
+    }
+
+    public func listInstances(_ page: PageRequest) async throws -> Page<Instance> {
+        // EC2 pages hold 5 to 1000 instances.
+        let listed = try await ec2.describeInstances(maxResults: max(5, min(1000, page.limit)), nextToken: page.pageToken)
+        return Page(items: listed.instances.map { $0.instance(provider: name) }, nextPageToken: listed.nextToken)
+    }
+
+    public func startInstance(id: String) async throws -> Instance {
+        let current = try await getInstance(id: id)
+        switch current.state {
+        case .running, .creating: return current
+        case .deleting, .deleted:
+            throw CloudProviderError.conflict(resourceType: "instance", name: id, reason: "is \(current.providerState); a terminated instance cannot be started")
+        default: break
+        }
+        return try await afterChange(id, try await ec2.startInstance(id))
+    }
+
+    public func stopInstance(id: String) async throws -> Instance {
+        let current = try await getInstance(id: id)
+        if current.state == .stopped || current.state == .stopping { return current }
+        return try await afterChange(id, try await ec2.stopInstance(id))
+    }
+
+    public func terminateInstance(id: String) async throws -> Instance {
+        let current = try await getInstance(id: id)
+        if current.state == .deleted || current.state == .deleting { return current }
+        return try await afterChange(id, try await ec2.terminateInstance(id))
+    }
+
+    /// The instance as EC2 describes it after a state change (the change's state if it lags).
+    private func afterChange(_ id: String, _ change: EC2StateChange) async throws -> Instance {
+        var instance = try await getInstance(id: id)
+        if instance.providerState == change.previousState {
+            instance.providerState = change.currentState
+            instance.state = EC2Instance.status(change.currentState)
+        }
+        return instance
     }
 
     // MARK: - Helpers

@@ -19,7 +19,7 @@ enum AWSErrorMapping {
              "NoSuchEntity":
             return .notFound(resourceType: resourceType, name: name)
         case "ResourceInUseException", "ResourceLimitExceededException", "IncorrectInstanceState", "IncorrectState",
-             "IdempotentParameterMismatch":
+             "IdempotentParameterMismatch", "InvalidKeyPair.Duplicate":
             return .conflict(resourceType: resourceType, name: name, reason: reason)
         case "InvalidParameterException", "InvalidParameterValue", "InvalidParameterCombination", "InvalidRequestException",
              "ValidationError", "ValidationException", "MissingParameter", "InvalidAMIID.NotFound", "InvalidAMIID.Malformed",

@@ -172,6 +172,49 @@ private final class Phases: Sendable {
         #expect(arn == moto.string("roleArn"))
     }
 
+    @Test func anInstanceIsRunStoppedStartedAndTerminated() async throws {
+        let moto = try moto()
+        let aws = provider(moto)
+        // One of the AMIs moto serves in every region.
+        let launched = try await aws.createInstance(CreateInstanceRequest(
+            name: "web server 1", image: "ami-03cf127a", instanceType: "t3.small", subnet: moto.subnets.first,
+            sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test@host",
+            userData: "#cloud-config\npackages: [nginx]\n", tags: ["team": "web"]))
+        #expect(launched.id.hasPrefix("i-") && launched.name == "web server 1" && launched.cloud == .aws)
+        #expect(launched.instanceType == "t3.small" && launched.image == "ami-03cf127a")
+        #expect(launched.tags["team"] == "web")
+        let running = try await aws.waitInstance(id: launched.id, until: .ready, lastKnown: launched, options: WaitOptions(timeout: .seconds(60)))
+        #expect(running.state == .running && running.providerState == "running" && running.privateIP != nil)
+
+        let stopping = try await aws.stopInstance(id: launched.id)
+        #expect(stopping.state == .stopping || stopping.state == .stopped)
+        let stopped = try await aws.waitInstance(id: launched.id, until: .stopped, lastKnown: stopping, options: WaitOptions(timeout: .seconds(60)))
+        #expect(stopped.state == .stopped)
+        #expect(try await aws.stopInstance(id: launched.id).state == .stopped, "stopping a stopped instance answers it as it is")
+        _ = try await aws.startInstance(id: launched.id)
+        #expect(try await aws.waitInstance(id: launched.id, until: .ready, lastKnown: nil, options: WaitOptions(timeout: .seconds(60))).state == .running)
+
+        let listed = try await aws.listInstances(PageRequest(limit: 1000))
+        #expect(listed.items.contains { $0.id == launched.id && $0.name == "web server 1" })
+
+        let terminating = try await aws.terminateInstance(id: launched.id)
+        #expect(terminating.state == .deleting || terminating.state == .deleted)
+        let terminated = try await aws.waitInstance(id: launched.id, until: .deleted, lastKnown: terminating, options: WaitOptions(timeout: .seconds(60)))
+        #expect(terminated.state == .deleted)
+        guard case .conflict? = await error({ try await aws.startInstance(id: launched.id) }) else {
+            Issue.record("starting a terminated instance must be a conflict")
+            return
+        }
+        await #expect(throws: CloudProviderError.notFound(resourceType: "instance", name: "i-0123456789abcdef0")) {
+            try await aws.getInstance(id: "i-0123456789abcdef0")
+        }
+        guard case .invalidRequest(let field, _)? = await error({ try await aws.createInstance(CreateInstanceRequest(name: "x")) }) else {
+            Issue.record("an instance without an image must be refused")
+            return
+        }
+        #expect(field == "image")
+    }
+
     private func error(_ body: () async throws -> some Any) async -> CloudProviderError? {
         do {
             _ = try await body()
