@@ -17,6 +17,9 @@ enum CloudAgentMain {
         .init(name: "--max-message-bytes", value: .required),
         .init(name: "--quiet", value: .none), .init(name: "--compact", value: .none),
         .init(name: "--config", value: .required),
+        .init(name: "--cluster", value: .required), .init(name: "--region", value: .required),
+        .init(name: "--role-arn", value: .required), .init(name: "--profile", value: .required),
+        .init(name: "--endpoint-url", value: .required),
     ]
 
     static func main() {
@@ -53,7 +56,7 @@ enum CloudAgentMain {
         let socketPath: String? = parsed.options["--socket"]
             ?? (parsed.flags.contains("--socket") ? UnixSocketServer.defaultPath() : nil)
         guard let command = parsed.operands.first else {
-            throw .init(message: "missing command (serve or call)")
+            throw .init(message: "missing command (serve, call or token)")
         }
         let operands = Array(parsed.operands.dropFirst())
         switch command {
@@ -86,8 +89,18 @@ enum CloudAgentMain {
             if socketPath != nil { return CallCommand.run(options, providers: nil, logger: logger) }
             guard let providers = loadProviders(parsed, logger: logger) else { return 1 }
             return CallCommand.run(options, providers: providers, logger: logger)
+        case "token":
+            guard operands == ["eks"] else { throw .init(message: "token takes one operand, the cloud: eks") }
+            guard let cluster = parsed.options["--cluster"] else { throw .init(message: "token eks needs --cluster NAME") }
+            // stdout carries the credential only; logs stay on stderr and quiet unless asked for.
+            if parsed.options["--log-level"] == nil, ProcessInfo.processInfo.environment["CLOUD_AGENT_LOG"] == nil {
+                LogSink.standardError.level = .warning
+            }
+            return TokenCommand.runEKS(.init(cluster: cluster, region: parsed.options["--region"], roleArn: parsed.options["--role-arn"],
+                                             profile: parsed.options["--profile"], endpointURL: parsed.options["--endpoint-url"]),
+                                       logger: logger)
         default:
-            throw .init(message: "unknown command '\(command)' (use serve or call)")
+            throw .init(message: "unknown command '\(command)' (use serve, call or token)")
         }
     }
 

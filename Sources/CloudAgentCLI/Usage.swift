@@ -9,6 +9,7 @@ enum Usage {
     Usage:
       cloud-agent serve [--socket [PATH]] [--config FILE] [--max-message-bytes N] [--log-level LEVEL]
       cloud-agent call METHOD [PARAMS_JSON|-] [--socket [PATH] | --config FILE] [--quiet] [--compact]
+      cloud-agent token eks --cluster NAME [--region R] [--role-arn ARN] [--profile P]
       cloud-agent --help | --version
 
     Commands:
@@ -19,6 +20,10 @@ enum Usage {
                    or against a running agent with --socket. Progress goes to stderr; on error
                    the error JSON goes to stderr and the exit status is 1. PARAMS_JSON is a
                    JSON object ('-' reads it from stdin). Ctrl-C cancels the request.
+
+      token eks    Print a Kubernetes ExecCredential with an EKS token for the cluster, made
+                   from the AWS credential chain (the exec plugin of the kubeconfigs the agent
+                   writes for EKS; no aws CLI needed).
 
     Options:
       --socket [PATH]          Use a Unix socket (PATH defaults as above).

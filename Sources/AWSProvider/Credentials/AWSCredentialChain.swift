@@ -93,7 +93,7 @@ actor AWSCredentialChain {
             if let found = try await profileCredentials(profileName, profile, shared: shared, visited: []) {
                 return found
             }
-        } else if settings.profile != nil || environment["AWS_PROFILE"] != nil {
+        } else if settings.profile != nil || nonEmpty(environment["AWS_PROFILE"]) != nil {
             throw CloudProviderError.unauthenticated(reason: "profile '\(profileName)' is not in the shared config or credentials file")
         }
         if let tokenFile = nonEmpty(environment["AWS_WEB_IDENTITY_TOKEN_FILE"]), let roleArn = nonEmpty(environment["AWS_ROLE_ARN"]) {
