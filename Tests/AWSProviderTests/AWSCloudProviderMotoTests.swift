@@ -9,54 +9,6 @@ import Testing
 import TestSupport
 @testable import AWSProvider
 
-/// One `scripts/moto-server` (signature checking on) for the tests of this file.
-private final class MotoInstance: Sendable {
-    let process: ChildProcess
-    let state: [String: JSONLike]
-
-    enum JSONLike: Sendable, Equatable {
-        case string(String)
-        case strings([String])
-    }
-
-    static let shared: MotoInstance? = try? MotoInstance()
-
-    private init() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let stateFile = "\(NSTemporaryDirectory())/moto-\(UUID().uuidString).json"
-        process = try ChildProcess.spawn(["/usr/bin/env", "python3", root.appendingPathComponent("scripts/moto-server").path,
-                                          "--state-file", stateFile, "--watch-stdin", "yes"],
-                                         environment: ProcessInfo.processInfo.environment)
-        // Wait (bounded) for the one `ready` line.
-        var line: [UInt8] = []
-        var byte: UInt8 = 0
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, read(process.stdoutFD, &byte, 1) == 1, byte != 10 { line.append(byte) }
-        guard String(decoding: line, as: UTF8.self).hasPrefix("ready "),
-              let data = FileManager.default.contents(atPath: stateFile),
-              let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            process.send(SIGKILL)
-            throw CloudProviderError.providerError(ProviderFailure(code: "MotoDidNotStart", message: "scripts/moto-server did not start; is moto installed?"))
-        }
-        var state: [String: JSONLike] = [:]
-        for (key, value) in object {
-            if let text = value as? String { state[key] = .string(text) }
-            if let list = value as? [String] { state[key] = .strings(list) }
-        }
-        self.state = state
-    }
-
-    func string(_ key: String) -> String {
-        if case .string(let value)? = state[key] { return value }
-        return ""
-    }
-
-    var subnets: [String] {
-        if case .strings(let list)? = state["subnets"] { return list }
-        return []
-    }
-}
-
 private final class Phases: Sendable {
     let seen = Mutex<[String]>([])
     func record(_ event: WaitProgress) { seen.withLock { $0.append(event.phase) } }
@@ -65,18 +17,18 @@ private final class Phases: Sendable {
 @Suite(.serialized) struct AWSCloudProviderMotoTests {
     let quiet = Logger(label: "test", sink: LogSink(fileDescriptor: 2, level: .off))
 
-    private func moto() throws -> MotoInstance {
-        try #require(MotoInstance.shared, "scripts/moto-server must start (the test command installs moto)")
+    private func moto() throws -> MotoFixture {
+        try #require(MotoFixture.shared, "scripts/moto-server must start (the test command installs moto)")
     }
 
-    private func provider(_ moto: MotoInstance, secret: String? = nil, extra: [String: SettingValue] = [:]) -> AWSCloudProvider {
+    private func provider(_ moto: MotoFixture, secret: String? = nil, extra: [String: SettingValue] = [:]) -> AWSCloudProvider {
         var settings: [String: SettingValue] = [
-            "accessKeyId": .string(moto.string("accessKeyId")), "secretAccessKey": .string(secret ?? moto.string("secretAccessKey")),
-            "eksRoleArn": .string(moto.string("eksRoleArn")), "nodeRoleArn": .string(moto.string("nodeRoleArn")),
-            "endpointURL": .string(moto.string("endpoint")),
+            "accessKeyId": .string(moto.accessKeyId), "secretAccessKey": .string(secret ?? moto.secretAccessKey),
+            "eksRoleArn": .string(moto.eksRoleArn), "nodeRoleArn": .string(moto.nodeRoleArn),
+            "endpointURL": .string(moto.endpoint),
         ]
         settings.merge(extra) { _, new in new }
-        return AWSCloudProvider(configuration: ProviderConfiguration(name: "moto", kind: .aws, region: moto.string("region"), settings: settings),
+        return AWSCloudProvider(configuration: ProviderConfiguration(name: "moto", kind: .aws, region: moto.region, settings: settings),
                                 environment: ["HOME": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"], logger: quiet)
     }
 
@@ -134,9 +86,9 @@ private final class Phases: Sendable {
 
     @Test func missingSettingsAndBadRequestsAreNamed() async throws {
         let moto = try moto()
-        let aws = AWSCloudProvider(configuration: ProviderConfiguration(name: "bare", kind: .aws, region: moto.string("region"), settings: [
-            "accessKeyId": .string(moto.string("accessKeyId")), "secretAccessKey": .string(moto.string("secretAccessKey")),
-            "endpointURL": .string(moto.string("endpoint")),
+        let aws = AWSCloudProvider(configuration: ProviderConfiguration(name: "bare", kind: .aws, region: moto.region, settings: [
+            "accessKeyId": .string(moto.accessKeyId), "secretAccessKey": .string(moto.secretAccessKey),
+            "endpointURL": .string(moto.endpoint),
         ]), environment: ["HOME": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"], logger: quiet)
         await #expect(throws: CloudProviderError.invalidRequest(field: "eksRoleArn", reason: "is a setting the aws provider 'bare' needs to create EKS clusters (the control plane's IAM role); add it with configureProvider or the config file")) {
             try await aws.createCluster(CreateClusterRequest(name: "x", subnets: moto.subnets))
@@ -162,14 +114,14 @@ private final class Phases: Sendable {
 
     @Test func aRoleIsAssumedThroughSTS() async throws {
         let moto = try moto()
-        let aws = provider(moto, extra: ["roleArn": .string(moto.string("roleArn")), "externalId": .string("ext-1")])
+        let aws = provider(moto, extra: ["roleArn": .string(moto.roleArn), "externalId": .string("ext-1")])
         _ = try await aws.listClusters(PageRequest())
         let source = await aws.credentials.source
         guard case .assumedRole(let arn, _)? = source else {
             Issue.record("expected an assumed role, got \(String(describing: source))")
             return
         }
-        #expect(arn == moto.string("roleArn"))
+        #expect(arn == moto.roleArn)
     }
 
     @Test func anInstanceIsRunStoppedStartedAndTerminated() async throws {

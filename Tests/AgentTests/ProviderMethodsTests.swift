@@ -37,16 +37,17 @@ import Testing
         ]).get()
         #expect(configured["settings"]?["secretAccessKey"] == "<redacted>")
         #expect(configured["settings"]?["accessKeyId"] == "AKIDEXAMPLE")
-        #expect(configured["implemented"] == false)
+        #expect(configured["implemented"] == true)
         let listed = try await call(table, "listProviders").get()
         #expect(!JSONSerializer.string(listed).contains("wJalrXUtnFEMI"))
         #expect(listed["providers"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["local", "prod"])
         #expect(listed["defaultProvider"] == "local")
 
-        let unsupported = await error(table, "listClusters", ["provider": "prod"])
+        _ = try await call(table, "configureProvider", ["name": "gke", "kind": "gcp", "project": "my-project-1"]).get()
+        let unsupported = await error(table, "listClusters", ["provider": "gke"])
         #expect(unsupported?.code == .unsupportedOperation)
         #expect(unsupported?.data?["operation"] == "listClusters")
-        #expect(unsupported?.data?["kind"] == "aws")
+        #expect(unsupported?.data?["kind"] == "gcp")
     }
 
     @Test func configureProviderRefusesBadEntriesNamingTheField() async {

@@ -1,5 +1,7 @@
+import AWSProvider
 import CloudCore
 import Diagnostics
+import Foundation
 import JSONRPC
 import LocalProvider
 
@@ -68,7 +70,9 @@ public actor ProviderRegistry {
         case .local:
             return LocalCloudProvider(configuration: configuration, stateDirectory: paths.stateDirectory,
                                       logger: logger.child("provider \(configuration.name)"))
-        case .aws, .gcp, .azure:
+        case .aws:
+            return AWSCloudProvider(configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
+        case .gcp, .azure:
             return PendingCloudProvider(name: configuration.name, kind: configuration.kind)
         }
     }

@@ -1,0 +1,51 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+
+/// `scripts/moto-server` (moto with SigV4 signature checking on), started once per test
+/// process on first use and stopped when the process ends (the server exits when its stdin
+/// closes).
+public final class MotoFixture: Sendable {
+    public let process: ChildProcess
+    /// `http://127.0.0.1:PORT`.
+    public let endpoint: String
+    public let region: String
+    public let accessKeyId: String
+    public let secretAccessKey: String
+    /// A role the bootstrapped user may assume.
+    public let roleArn: String
+    public let eksRoleArn: String
+    public let nodeRoleArn: String
+    /// Default-VPC subnets, sorted by availability zone.
+    public let subnets: [String]
+
+    /// The shared server, or nil if it could not start (moto not installed).
+    public static let shared: MotoFixture? = try? MotoFixture()
+
+    private init() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let stateFile = "\(NSTemporaryDirectory())/moto-\(UUID().uuidString).json"
+        process = try ChildProcess.spawn(["/usr/bin/env", "python3", root.appendingPathComponent("scripts/moto-server").path,
+                                          "--state-file", stateFile, "--watch-stdin", "yes"],
+                                         environment: ProcessInfo.processInfo.environment)
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while line.count < 4096, read(process.stdoutFD, &byte, 1) == 1, byte != 10 { line.append(byte) }
+        guard String(decoding: line, as: UTF8.self).hasPrefix("ready "),
+              let data = FileManager.default.contents(atPath: stateFile),
+              let state = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            process.send(SIGKILL)
+            throw POSIXError(.ECHILD)
+        }
+        func text(_ key: String) -> String { state[key] as? String ?? "" }
+        endpoint = text("endpoint")
+        region = text("region")
+        accessKeyId = text("accessKeyId")
+        secretAccessKey = text("secretAccessKey")
+        roleArn = text("roleArn")
+        eksRoleArn = text("eksRoleArn")
+        nodeRoleArn = text("nodeRoleArn")
+        subnets = state["subnets"] as? [String] ?? []
+    }
+}
