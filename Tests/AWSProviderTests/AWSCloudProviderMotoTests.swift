@@ -167,6 +167,19 @@ private final class Phases: Sendable {
         #expect(field == "image")
     }
 
+    /// moto has no DescribeClusterVersions: the documented fallback list answers.
+    @Test func versionsFallBackWhereTheAPIIsMissing() async throws {
+        let moto = try moto()
+        let aws = provider(moto)
+        let versions = try await aws.availableVersions(cluster: nil)
+        #expect(versions == AWSCloudProvider.fallbackVersions)
+        #expect(versions.filter(\.isDefault).count == 1)
+        let name = "ver-\(UUID().uuidString.prefix(6).lowercased())"
+        _ = try await aws.createCluster(CreateClusterRequest(name: name, version: "1.32", nodeCount: 0, subnets: Array(moto.subnets.prefix(2))))
+        #expect(try await aws.availableVersions(cluster: name).map(\.version) == ["1.33"])
+        _ = try await aws.deleteCluster(name: name)
+    }
+
     private func error(_ body: () async throws -> some Any) async -> CloudProviderError? {
         do {
             _ = try await body()
