@@ -17,8 +17,8 @@ private final class Phases: Sendable {
 @Suite(.serialized) struct AWSCloudProviderMotoTests {
     let quiet = Logger(label: "test", sink: LogSink(fileDescriptor: 2, level: .off))
 
-    private func moto() throws -> MotoFixture {
-        try #require(MotoFixture.shared, "scripts/moto-server must start (the test command installs moto)")
+    private func moto() async throws -> MotoFixture {
+        try #require(await MotoFixture.shared("provider"), "scripts/moto-server must start (the test command installs moto)")
     }
 
     private func provider(_ moto: MotoFixture, secret: String? = nil, extra: [String: SettingValue] = [:]) -> AWSCloudProvider {
@@ -33,7 +33,7 @@ private final class Phases: Sendable {
     }
 
     @Test func aClusterWithANodeGroupIsCreatedWaitedForScaledAndDeleted() async throws {
-        let moto = try moto()
+        let moto = try await moto()
         let aws = provider(moto)
         let name = "demo-\(UUID().uuidString.prefix(6).lowercased())"
         let created = try await aws.createCluster(CreateClusterRequest(name: name, version: "1.30", nodeCount: 2, nodeType: "t3.large",
@@ -63,7 +63,7 @@ private final class Phases: Sendable {
     }
 
     @Test func listsPageAcrossClusters() async throws {
-        let moto = try moto()
+        let moto = try await moto()
         let aws = provider(moto)
         let names = (0..<3).map { "page-\($0)-\(UUID().uuidString.prefix(4).lowercased())" }
         for name in names {
@@ -85,7 +85,7 @@ private final class Phases: Sendable {
     }
 
     @Test func missingSettingsAndBadRequestsAreNamed() async throws {
-        let moto = try moto()
+        let moto = try await moto()
         let aws = AWSCloudProvider(configuration: ProviderConfiguration(name: "bare", kind: .aws, region: moto.region, settings: [
             "accessKeyId": .string(moto.accessKeyId), "secretAccessKey": .string(moto.secretAccessKey),
             "endpointURL": .string(moto.endpoint),
@@ -102,7 +102,7 @@ private final class Phases: Sendable {
     }
 
     @Test func aWrongSecretIsRefusedAndNotRetriedForever() async throws {
-        let moto = try moto()
+        let moto = try await moto()
         let aws = provider(moto, secret: "not-the-secret-key-000000000000000000000")
         let start = ContinuousClock.now
         guard case .unauthenticated? = await error({ try await aws.listClusters(PageRequest()) }) else {
@@ -113,7 +113,7 @@ private final class Phases: Sendable {
     }
 
     @Test func aRoleIsAssumedThroughSTS() async throws {
-        let moto = try moto()
+        let moto = try await moto()
         let aws = provider(moto, extra: ["roleArn": .string(moto.roleArn), "externalId": .string("ext-1")])
         _ = try await aws.listClusters(PageRequest())
         let source = await aws.credentials.source
@@ -125,7 +125,7 @@ private final class Phases: Sendable {
     }
 
     @Test func anInstanceIsRunStoppedStartedAndTerminated() async throws {
-        let moto = try moto()
+        let moto = try await moto()
         let aws = provider(moto)
         // One of the AMIs moto serves in every region.
         let launched = try await aws.createInstance(CreateInstanceRequest(
@@ -169,7 +169,7 @@ private final class Phases: Sendable {
 
     /// moto has no DescribeClusterVersions: the documented fallback list answers.
     @Test func versionsFallBackWhereTheAPIIsMissing() async throws {
-        let moto = try moto()
+        let moto = try await moto()
         let aws = provider(moto)
         let versions = try await aws.availableVersions(cluster: nil)
         #expect(versions == AWSCloudProvider.fallbackVersions)

@@ -40,9 +40,11 @@ private final class RecordingSTS: AWSSecurityTokenService {
                                   sts: sts, logger: Logger(label: "test", sink: LogSink(fileDescriptor: 2, level: .off)))
     }
 
+    /// Writes a file under the spawn gate, so no child spawned meanwhile keeps it open for
+    /// writing (which would make executing it fail with "text file busy").
     private func write(_ text: String, _ name: String) -> String {
         let path = "\(directory)/\(name)"
-        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        SpawnGate.run { _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) }
         return path
     }
 

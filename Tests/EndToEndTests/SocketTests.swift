@@ -208,8 +208,12 @@ struct ServingAgent {
         chmod(socket, 0o666)
         // The other user needs a binary it can read: copy ours next to the socket.
         let binary = directory.path + "/cloud-agent"
-        try FileManager.default.copyItem(atPath: AgentProcess.binaryPath, toPath: binary)
-        chmod(binary, 0o755)
+        // Copied under the spawn gate: a child spawned meanwhile would inherit the open file and
+        // make executing it fail with "text file busy".
+        try SpawnGate.run { () throws in
+            try FileManager.default.copyItem(atPath: AgentProcess.binaryPath, toPath: binary)
+            chmod(binary, 0o755)
+        }
         let outsider = try await AgentProcess.run(
             ["call", "--socket", socket, "ping"],
             environment: ["CLOUD_AGENT_BIN": binary],

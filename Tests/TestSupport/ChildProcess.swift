@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Diagnostics
 import Foundation
 import Synchronization
 
@@ -10,8 +11,9 @@ import Synchronization
 /// the spawning thread, and when pool threads come and go those run loops close descriptor
 /// numbers that other tests' pipes and sockets have since reused (seen here as requests and
 /// replies silently vanishing under parallel load).
-/// - Important: every pipe is created and marked close-on-exec under one lock, and children
-///   are spawned under the same lock, so no child ever inherits another test's pipe ends.
+/// - Important: every pipe is created and marked close-on-exec under `SpawnGate`, and children
+///   are spawned under it too (as the agent's own `ProcessRunner` does), so no child ever
+///   inherits another's pipe ends.
 public final class ChildProcess: Sendable {
     public let processIdentifier: pid_t
     /// Our ends of the child's standard streams, owned by the caller from here on.
@@ -19,8 +21,6 @@ public final class ChildProcess: Sendable {
     public let stdoutFD: Int32
     public let stderrFD: Int32
     private let status = Mutex<Int32?>(nil)
-
-    private static let spawnLock = Mutex(())
 
     private init(pid: pid_t, stdinFD: Int32, stdoutFD: Int32, stderrFD: Int32) {
         processIdentifier = pid
@@ -31,7 +31,7 @@ public final class ChildProcess: Sendable {
 
     /// Starts `command[0]` with the rest of `command` as arguments and exactly `environment`.
     public static func spawn(_ command: [String], environment: [String: String]) throws -> ChildProcess {
-        try spawnLock.withLock { _ in
+        try SpawnGate.run { () throws -> ChildProcess in
             let input = try makePipe(), output = try makePipe(), errors = try makePipe()
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)

@@ -2,10 +2,14 @@
 import Glibc
 #endif
 import Foundation
+import Synchronization
 
 /// `scripts/moto-server` (moto with SigV4 signature checking on), started once per test
 /// process on first use and stopped when the process ends (the server exits when its stdin
 /// closes).
+///
+/// - Important: starting it blocks for seconds (reading the `ready` line), so it happens on a
+///   thread of its own, never on the cooperative pool the other tests run on.
 public final class MotoFixture: Sendable {
     public let process: ChildProcess
     /// `http://127.0.0.1:PORT`.
@@ -20,8 +24,20 @@ public final class MotoFixture: Sendable {
     /// Default-VPC subnets, sorted by availability zone.
     public let subnets: [String]
 
-    /// The shared server, or nil if it could not start (moto not installed).
-    public static let shared: MotoFixture? = try? MotoFixture()
+    private static let starting = Mutex<[String: Task<MotoFixture?, Never>]>([:])
+
+    /// The server of `group` (one per test suite that runs alongside others: moto's server
+    /// answers HTTP 500 now and then when one client lists while another deletes), started
+    /// on first use; nil if it could not start (moto not installed).
+    public static func shared(_ group: String = "default") async -> MotoFixture? {
+        let task = starting.withLock { tasks in
+            if let task = tasks[group] { return task }
+            let started = Task { await onOwnThread { try? MotoFixture() } }
+            tasks[group] = started
+            return started
+        }
+        return await task.value
+    }
 
     private init() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

@@ -8,7 +8,7 @@ enum OpenRPCDocument {
   "info": {
     "title": "cloud-agent",
     "version": "2026-11-28",
-    "description": "JSON-RPC 2.0 interface of `cloud-agent`, one agent for managed Kubernetes clusters (with their node pools) and virtual machines on several clouds. `info.version` is the protocol revision, the `protocolVersion` that `initialize` reports; the agent's own version is `serverInfo.version`.\n\nFraming: one JSON text per line (UTF-8, `\\n` terminated; `\\r\\n` accepted), over stdio (`cloud-agent serve`) or a Unix stream socket (`cloud-agent serve --socket PATH`). All methods take named params (an object); omitted params mean `{}`. The cloud methods (clusters, node pools, instances) refuse unknown params with -32602, suggesting the intended name; the other methods ignore them. Requests run concurrently and responses may arrive out of order: match them by id.\n\nCloud methods act through a configured provider, chosen by the `provider` param (default: the built-in `local` simulator, which needs no account; see `x-providers`). All clouds share one resource model (`KubernetesCluster`, `NodePool`, `Instance`) and one status vocabulary (`ResourceStatus`). Mutations answer at once with the resource as the cloud reports it, or, with `wait: true`, once it reaches its target state, streaming `$/progress` (see `x-wait`). `x-local-provider` on a method says how the local provider behaves.\n\nAny request may carry the optional params `progressToken` and `_meta.progressToken` (see `components.contentDescriptors`), which choose the token of its `$/progress` notifications.\n\nServer-to-client notifications are listed under `x-notifications`, all error codes under `x-error-codes`, transport rules under `x-transport`. See protocol/README.md for the prose contract. `rpc.discover` answers this document; every other `rpc.*` name answers -32601."
+    "description": "JSON-RPC 2.0 interface of `cloud-agent`, one agent for managed Kubernetes clusters (with their node pools) and virtual machines on several clouds. `info.version` is the protocol revision, the `protocolVersion` that `initialize` reports; the agent's own version is `serverInfo.version`.\n\nFraming: one JSON text per line (UTF-8, `\\n` terminated; `\\r\\n` accepted), over stdio (`cloud-agent serve`) or a Unix stream socket (`cloud-agent serve --socket PATH`). All methods take named params (an object); omitted params mean `{}`. The cloud methods (clusters, node pools, instances) refuse unknown params with -32602, suggesting the intended name; the other methods ignore them. Requests run concurrently and responses may arrive out of order: match them by id.\n\nCloud methods act through a configured provider, chosen by the `provider` param (default: the built-in `local` simulator, which needs no account; see `x-providers`). All clouds share one resource model (`KubernetesCluster`, `NodePool`, `Instance`) and one status vocabulary (`ResourceStatus`). Mutations answer at once with the resource as the cloud reports it, or, with `wait: true`, once it reaches its target state, streaming `$/progress` (see `x-wait`). `x-local-provider` on a method says how the local provider behaves, `x-aws-provider` how the aws provider (EKS, EC2) does; the top-level `x-aws-provider` describes the aws provider as a whole (settings, credentials, endpoints, status and error mapping).\n\nAny request may carry the optional params `progressToken` and `_meta.progressToken` (see `components.contentDescriptors`), which choose the token of its `$/progress` notifications.\n\nServer-to-client notifications are listed under `x-notifications`, all error codes under `x-error-codes`, transport rules under `x-transport`. See protocol/README.md for the prose contract. `rpc.discover` answers this document; every other `rpc.*` name answers -32601."
   },
   "x-protocol-version": "2026-11-28",
   "servers": [
@@ -74,9 +74,9 @@ enum OpenRPCDocument {
     "runtime": "`configureProvider` adds or replaces a provider for the life of the agent process (all its sessions); `listProviders` shows them, secrets redacted.",
     "kinds": {
       "local": "Implemented: the built-in simulator. Resources persist in a state file, `$XDG_STATE_HOME/cloud-agent/local/NAME.json` (else ~/.local/state/cloud-agent/local/NAME.json) or the `stateFile` setting, mode 0600, written atomically; several agent processes may share it.",
-      "aws": "Accepted and validated; not implemented in this version (operations answer -32008).",
-      "gcp": "Accepted and validated; not implemented in this version (operations answer -32008).",
-      "azure": "Accepted and validated; not implemented in this version (operations answer -32008)."
+      "aws": "Implemented: EKS clusters with managed node groups, and EC2 instances, through the AWS APIs (HTTPS requests signed with SigV4 by the agent itself; no AWS CLI or SDK needed). Settings, credentials, endpoints, what each method does on AWS, status and error mapping: `x-aws-provider`.",
+      "gcp": "Accepted and validated; not implemented in this version yet (every operation answers -32008).",
+      "azure": "Accepted and validated; not implemented in this version yet (every operation answers -32008)."
     },
     "secrets": "Secret settings (secretAccessKey, sessionToken, accessToken, clientSecret) are never echoed: not in results, errors or logs."
   },
@@ -111,7 +111,7 @@ enum OpenRPCDocument {
       "timeout": "-32007 with WaitFailureData; the cloud operation continues",
       "cancelled": "-32800 with WaitCancelledData (by $/cancelRequest or the session ending); the cloud operation continues"
     },
-    "polling": "Waits poll the cloud with capped exponential backoff and jitter (5 s to 30 s on clouds; on the local provider from timeScale × 50 ms (50 ms to 2 s) to timeScale × 0.25 s (1 s to 30 s)). Concurrent waits on one resource and target share one poll loop (see debug.stats).",
+    "polling": "Waits poll the cloud with capped exponential backoff and jitter (5 s to 30 s on clouds, the aws provider included; an aws provider whose `endpointURL` is a loopback address (moto, LocalStack) polls from 0.1 s to 1 s; on the local provider from timeScale × 50 ms (50 ms to 2 s) to timeScale × 0.25 s (1 s to 30 s)). Concurrent waits on one resource and target share one poll loop (see debug.stats).",
     "deletion": "A resource the cloud no longer reports counts as deleted: the result is the last one seen with status `deleted` and statusMessage \"deleted: the cloud no longer reports it\"."
   },
   "x-local-provider": {
@@ -164,6 +164,176 @@ enum OpenRPCDocument {
       "upgradeCluster to the version the cluster has or is being upgraded to"
     ],
     "stateFile": "$XDG_STATE_HOME/cloud-agent/local/NAME.json (or the stateFile setting); survives restarts; state is a function of the clock, so operations progress while no agent runs."
+  },
+  "x-aws-provider": {
+    "kind": "aws",
+    "summary": "EKS clusters with managed node groups, and EC2 instances, in one AWS account and region per provider. The agent signs its own requests (SigV4) and finds credentials as the AWS SDKs do; it needs no AWS CLI or SDK. Nothing is sent to AWS when a provider is configured: credentials are looked up on its first call. EKS has no single call for \"a cluster with nodes\" or \"delete a cluster and its node groups\", so the agent orchestrates them and reports the phase it is in (see `statusMapping.agentPhases`).",
+    "apis": {
+      "eks": "EKS REST JSON API: CreateCluster, DescribeCluster, ListClusters, DeleteCluster, UpdateClusterVersion, DescribeUpdate, DescribeClusterVersions, CreateNodegroup, DescribeNodegroup, ListNodegroups, UpdateNodegroupConfig, DeleteNodegroup.",
+      "ec2": "EC2 Query API (version 2016-11-15): RunInstances, DescribeInstances, StartInstances, StopInstances, TerminateInstances, ImportKeyPair.",
+      "sts": "STS Query API (version 2011-06-15): AssumeRole and AssumeRoleWithWebIdentity for the credential chain; a presigned GetCallerIdentity URL for EKS tokens."
+    },
+    "region": "The provider's `region`, else AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1. A provider works in one region: a `createCluster` `region` param that differs is -32602 (\"this aws provider works in REGION; configure another provider for …\"). Configure one provider per region. Clusters report this region; lists show every cluster and instance of the region the credentials can see, not only those the agent created.",
+    "settings": {
+      "eksRoleArn": "Needed by createCluster: the IAM role of the EKS control plane (the cluster service role). Without it createCluster answers -32602 naming `eksRoleArn`.",
+      "nodeRoleArn": "Needed by createCluster with `nodeCount` > 0 (the default is 3) and by createNodePool: the IAM role of the nodes of managed node groups. Without it those calls answer -32602 naming `nodeRoleArn` (createCluster with `nodeCount` 0 does not need it).",
+      "accessKeyId, secretAccessKey, sessionToken": "Explicit credentials, the first source of the chain. Both of accessKeyId and secretAccessKey or neither: one without the other answers -32004 on the first call.",
+      "profile": "The shared-files profile to use (instead of AWS_PROFILE and `default`); when set, the environment's AWS_ACCESS_KEY_ID is not used.",
+      "roleArn, externalId": "A role to assume with whatever credentials the chain found (STS AssumeRole, session name `cloud-agent-<unix seconds>`, with `externalId` when set).",
+      "endpointURL": "Replaces the EKS, EC2 and STS endpoints (moto, LocalStack, tests).",
+      "other methods": "Every other method needs only credentials."
+    },
+    "credentials": {
+      "order": [
+        "1. the provider's `accessKeyId` + `secretAccessKey` (+ `sessionToken`)",
+        "2. the environment: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN); skipped when the provider sets `profile`",
+        "3. the shared profile: the `profile` setting, else AWS_PROFILE (an empty value counts as unset), else `default`, from AWS_CONFIG_FILE (~/.aws/config) and AWS_SHARED_CREDENTIALS_FILE (~/.aws/credentials), credentials-file values winning. A profile may hold static keys (aws_access_key_id, aws_secret_access_key, aws_session_token); role_arn with source_profile (followed through chains of profiles, loops refused) or credential_source (Environment, EcsContainer, Ec2InstanceMetadata), assumed with STS AssumeRole (role_session_name and external_id honoured); role_arn with web_identity_token_file (STS AssumeRoleWithWebIdentity); or credential_process (its Version 1 JSON output; 60 s limit). A profile named by the setting or AWS_PROFILE that does not exist is -32004; a missing `default` profile is skipped",
+        "4. web identity from the environment: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN (+ AWS_ROLE_SESSION_NAME), e.g. EKS IAM roles for service accounts",
+        "5. the container credentials endpoint: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (on http://169.254.170.2) or AWS_CONTAINER_CREDENTIALS_FULL_URI, with AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE or AWS_CONTAINER_AUTHORIZATION_TOKEN as Authorization (ECS task roles, EKS Pod Identity)",
+        "6. the EC2 instance metadata service, IMDSv2 (a session token, then the instance role's credentials; AWS_EC2_METADATA_SERVICE_ENDPOINT replaces http://169.254.169.254; AWS_EC2_METADATA_DISABLED=true skips it; no answer within 2 s means not on EC2)",
+        "then, with the `roleArn` setting, the credentials found are used to assume that role (STS AssumeRole)"
+      ],
+      "none": "Nothing found: -32004 \"no AWS credentials found: set accessKeyId and secretAccessKey (or profile) on the provider, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile in ~/.aws/credentials\".",
+      "sso": "Profiles using IAM Identity Center (sso_* keys) are not read in this version: -32004 advising `aws configure export-credentials --profile NAME --format env` (then set the variables) or a credential_process.",
+      "caching": "Credentials are kept and shared by all calls of the provider; temporary ones are refreshed once, 5 minutes before they expire, however many calls need them at the same time. An answer that the token expired (ExpiredToken, ExpiredTokenException, RequestExpired) makes the agent fetch new credentials once and resend.",
+      "logging": "The source used is logged (info level, e.g. \"AWS credentials from profile 'prod' of the shared credentials files\"); secrets never are."
+    },
+    "endpoints": {
+      "default": "https://SERVICE.REGION.amazonaws.com (eks, ec2, sts); https://SERVICE.REGION.amazonaws.com.cn in cn- regions.",
+      "override": "In this order: the `endpointURL` setting (every service), AWS_ENDPOINT_URL_<SERVICE> (AWS_ENDPOINT_URL_EKS, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_STS), AWS_ENDPOINT_URL (every service), as in the AWS SDKs.",
+      "transport": "https is verified against the system trust store. Plain http is allowed only to loopback addresses (localhost, 127.0.0.0/8, ::1) and the link-local credential endpoints (169.254.169.254, 169.254.170.2, 169.254.170.23, fd00:ec2::254, fd00:ec2::23); any other http URL is refused before anything is sent (-32009, `data.code` \"ConnectionError\": \"plain http is allowed only to loopback addresses …; use https\"). A request times out when no answer comes within 60 s (2 s for the instance metadata and container endpoints).",
+      "loopback": "Against a loopback `endpointURL` (moto, LocalStack) waits poll every 0.1 s to 1 s and failed requests are retried from 50 ms, so tests run fast."
+    },
+    "retries": "Every request is retried when its failure may pass: throttling (the throttling codes, HTTP 429), HTTP 500, 502, 503 and 504, broken or timed-out connections. 3 attempts in all; before retry n the agent waits a random time between 0 and min(20 s, 2^(n-1) s) (capped exponential backoff with full jitter, as the AWS SDKs' standard mode), and at least the server's Retry-After (in seconds, at most 300). Other failures are answered at once. When the attempts are spent: -32006 (with `retryAfterSeconds` when the server sent Retry-After) or -32009 with `retryable` true. Waits retry throttled and retryable polls themselves.",
+    "defaults": {
+      "version": "EKS's default (no version sent)",
+      "nodeCount": 3,
+      "nodeType": "m6i.large",
+      "initialNodePool": "default",
+      "instanceType": "t3.micro",
+      "image": "none: createInstance needs `image`, an AMI id (-32602 without it)"
+    },
+    "versions": {
+      "source": "EKS DescribeClusterVersions (every page): `isDefault` is EKS's defaultVersion, `support` `extended` or `standard` from the version's status.",
+      "fallback": [
+        {
+          "version": "1.30",
+          "isDefault": false,
+          "support": "extended"
+        },
+        {
+          "version": "1.31",
+          "isDefault": false,
+          "support": "extended"
+        },
+        {
+          "version": "1.32",
+          "isDefault": false,
+          "support": "standard"
+        },
+        {
+          "version": "1.33",
+          "isDefault": true,
+          "support": "standard"
+        },
+        {
+          "version": "1.34",
+          "isDefault": false,
+          "support": "standard"
+        }
+      ],
+      "fallbackRule": "Answered where DescribeClusterVersions fails with a provider error (the API does not exist there: older partitions, test servers such as moto): the versions EKS had in standard and extended support when this agent was released. Authentication, permission and throttling errors are answered as such.",
+      "upgradeTargets": "With `cluster`: the versions of that list whose minor version is the cluster's plus one (the cluster's version from DescribeCluster); empty when there is none. EKS itself checks upgrade targets."
+    },
+    "statusMapping": {
+      "cluster": {
+        "CREATING": "creating",
+        "PENDING": "creating",
+        "ACTIVE": "active",
+        "UPDATING": "updating",
+        "DELETING": "deleting",
+        "FAILED": "failed",
+        "(any other)": "unknown"
+      },
+      "nodePool": {
+        "CREATING": "creating",
+        "ACTIVE": "active",
+        "DEGRADED": "active",
+        "UPDATING": "updating",
+        "DELETING": "deleting",
+        "CREATE_FAILED": "failed",
+        "DELETE_FAILED": "failed",
+        "(any other)": "unknown"
+      },
+      "instance": {
+        "pending": "creating",
+        "running": "running",
+        "stopping": "stopping",
+        "stopped": "stopped",
+        "shutting-down": "deleting",
+        "terminated": "deleted",
+        "(any other)": "unknown"
+      },
+      "notes": "`providerStatus` / `providerState` is always the raw value above (EKS statuses in capitals, EC2 instance states in lowercase). A DEGRADED node group still serves (EKS reports health issues), so it counts as `active`. `statusMessage` is the first EKS health issue, as \"CODE: message\", unless one of the agent's phases applies.",
+      "agentPhases": [
+        {
+          "resource": "cluster",
+          "status": "creating",
+          "statusMessage": "creating node group default",
+          "when": "createCluster with `nodeCount` > 0: EKS reports the control plane ACTIVE (`providerStatus` ACTIVE) but the node group `default` is not active yet (\" (retrying: ERROR)\" is appended while the agent's CreateNodegroup call keeps failing)."
+        },
+        {
+          "resource": "cluster",
+          "status": "failed",
+          "statusMessage": "node group default failed: …",
+          "when": "that node group ended CREATE_FAILED (reported once, to the call that sees it; afterwards the cluster shows as EKS reports it, with the failed node group in `nodePools`)."
+        },
+        {
+          "resource": "cluster",
+          "status": "deleting",
+          "statusMessage": "deleting node groups",
+          "when": "deleteCluster is deleting the cluster's node groups before the cluster itself (`providerStatus` still EKS's, e.g. ACTIVE)."
+        },
+        {
+          "resource": "cluster",
+          "status": "updating",
+          "statusMessage": "upgrading control plane to VERSION",
+          "when": "the EKS update started by upgradeCluster is InProgress."
+        },
+        {
+          "resource": "node pool",
+          "status": "updating",
+          "statusMessage": "scaling to N nodes",
+          "when": "in the answer of scaleNodePool, while EKS still reports the node group ACTIVE with another size."
+        }
+      ],
+      "agentProcess": "These phases, and the follow-up steps behind them (creating the node group `default` once the control plane is active, deleting the cluster once its node groups are gone, tracking an upgrade's EKS update), live in the agent process that took the call. If it exits first: the node group `default` is not created (add one with createNodePool), a deletion stops after the node groups (call deleteCluster again: it resumes), and an upgrade shows as EKS reports it (UPDATING, then ACTIVE)."
+    },
+    "resources": {
+      "cluster": "`id` the cluster ARN; `endpoint` and `caData` EKS's (once it has them); `version` EKS's; `tags` the cluster's; `nodePools` every node group (ListNodegroups, then DescribeNodegroup each), sorted by name.",
+      "nodePool": "`id` the node group ARN; `nodeCount` its desired size; `nodeType` its first instance type; `version` its Kubernetes version.",
+      "instance": "`id` the EC2 instance id (`i-…`); `name` its `Name` tag (else the id), and `tags` include `Name`; `image` the AMI id; `zone` the availability zone; `publicIP` and `privateIP` EC2's; `createdAt` the launch time."
+    },
+    "errorMapping": {
+      "-32002": "ResourceNotFoundException, NotFoundException, InvalidInstanceID.NotFound, InvalidInstanceID.Malformed, NoSuchEntity",
+      "-32003": "ResourceInUseException (e.g. a cluster or node group name in use, a node group being changed), ResourceLimitExceededException, IncorrectInstanceState, IncorrectState, IdempotentParameterMismatch, InvalidKeyPair.Duplicate",
+      "-32602": "InvalidParameterException, InvalidParameterValue, InvalidParameterCombination, InvalidRequestException, ValidationError, ValidationException, MissingParameter, InvalidAMIID.NotFound, InvalidAMIID.Malformed, InvalidSubnetID.NotFound, InvalidGroup.NotFound, InvalidKeyPair.NotFound, UnsupportedAvailabilityZoneException. `data.param` is taken from AWS's message: `subnets`, `version`, `roleArn`, `instanceType`, `image`, `securityGroups`, `keyName`, `nodeCount` or `zone` when it mentions a subnet, version, role, instance type, AMI or image, security group, key pair, size or zone; else `params`. `data.reason` is AWS's message with its code in parentheses.",
+      "-32004": "UnrecognizedClientException, InvalidClientTokenId, SignatureDoesNotMatch, AuthFailure, ExpiredToken, ExpiredTokenException, InvalidSignatureException, IncompleteSignature, MissingAuthenticationToken, RequestExpired; any other code with HTTP 401; and the credential chain's own failures (no credentials, a missing profile, an SSO profile, a failed credential_process …). STS errors while assuming a role are mapped like any other AWS error (AccessDenied: -32005).",
+      "-32005": "AccessDenied, AccessDeniedException, UnauthorizedOperation, UnauthorizedException, OptInRequired; HTTP 403 without a code.",
+      "-32006": "ThrottlingException, Throttling, RequestLimitExceeded, TooManyRequestsException, SlowDown, RequestThrottled, RequestThrottledException; any other code with HTTP 429. Answered after the agent's own retries.",
+      "-32009": "Everything else: `data.code` AWS's error code (`HTTP<status>` for an error response without one), `data.message` AWS's message, `data.httpStatus`, `data.requestId` (the x-amzn-RequestId or x-amz-request-id header, or the RequestId of an XML error body), `data.retryable` true for HTTP 429, 500, 502, 503 and 504. The agent's own codes: `ConnectionError` (AWS could not be reached, or a refused plain-http URL), `MalformedResponse` (an answer not in the documented shape), `UpdateFailed` (an EKS upgrade that failed without an error code), `ResourceFailed` (a wait's resource ended failed)."
+    },
+    "kubeconfig": {
+      "shape": "One cluster, context and user, each named by the cluster ARN (and the current context): `server` the EKS endpoint, `certificate-authority-data` the cluster CA, and a user whose exec credential plugin (client.authentication.k8s.io/v1beta1, interactiveMode Never) runs this agent: `cloud-agent token eks --cluster NAME --region REGION [--role-arn ROLE] [--profile PROFILE]`, with the provider's region and its `roleArn` and `profile` settings. The command is the absolute path of the agent binary that wrote the kubeconfig.",
+      "secrets": "None: the kubeconfig holds no token and no key. The plugin finds credentials each time kubectl needs a token, with the same chain as the provider except the provider's own accessKeyId/secretAccessKey/sessionToken, externalId and endpointURL, which it is not given: kubectl's environment or the profile must provide the credentials."
+    },
+    "tokenCommand": {
+      "usage": "cloud-agent token eks --cluster NAME [--region REGION] [--role-arn ARN] [--profile PROFILE]",
+      "output": "One line on stdout: a Kubernetes ExecCredential, {\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"spec\":{},\"status\":{\"expirationTimestamp\":…,\"token\":\"k8s-aws-v1.…\"}}.",
+      "token": "As aws-iam-authenticator and `aws eks get-token` make it: `k8s-aws-v1.` followed by the base64url encoding (no padding) of a presigned STS GetCallerIdentity URL (X-Amz-Expires=60) that also signs the header `x-k8s-aws-id: CLUSTER`. STS accepts it for 15 minutes after signing; `expirationTimestamp` is 14 minutes after signing, so kubectl asks for a new one in time.",
+      "credentials": "The chain of this section without the provider's own keys: the environment (unless --profile is given), --profile or AWS_PROFILE or `default`, web identity, the container endpoint, IMDSv2; then --role-arn is assumed. --region defaults to AWS_REGION, AWS_DEFAULT_REGION, us-east-1; the STS endpoint is the region's, or AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL.",
+      "exitStatus": "0 with the credential on stdout; 1 with the error on stderr (e.g. no credentials); 2 usage error. Logs go to stderr, warnings and errors only unless --log-level or CLOUD_AGENT_LOG says otherwise."
+    }
   },
   "methods": [
     {
@@ -907,7 +1077,7 @@ enum OpenRPCDocument {
         }
       ],
       "summary": "The configured providers, secrets redacted, and which one calls use by default.",
-      "description": "Every configured provider in configuration order: the built-in `local` (unless the config file defines its own provider named `local`), those of the config file, then those added by `configureProvider`. Each entry shows the provider's settings as configured, except that the value of every secret setting (`secretAccessKey`, `sessionToken`, `accessToken`, `clientSecret`) is shown as \"<redacted>\". `implemented` is false for kinds this version only accepts (aws, gcp, azure): their operations answer -32008. `region` is shown only when configured (a local provider without one uses `local-1`). Takes no params (any are ignored).",
+      "description": "Every configured provider in configuration order: the built-in `local` (unless the config file defines its own provider named `local`), those of the config file, then those added by `configureProvider`. Each entry shows the provider's settings as configured, except that the value of every secret setting (`secretAccessKey`, `sessionToken`, `accessToken`, `clientSecret`) is shown as \"<redacted>\". `implemented` is true for the kinds this version implements (local, aws) and false for those it only accepts (gcp, azure): their operations answer -32008. `region` is shown only when configured (a local provider without one uses `local-1`). Takes no params (any are ignored).",
       "paramStructure": "by-name",
       "params": [],
       "result": {
@@ -967,7 +1137,7 @@ enum OpenRPCDocument {
                   "region": "local-1"
                 },
                 {
-                  "implemented": false,
+                  "implemented": true,
                   "isDefault": false,
                   "kind": "aws",
                   "name": "prod",
@@ -1014,7 +1184,7 @@ enum OpenRPCDocument {
         }
       ],
       "summary": "Add or replace a provider at run time; answers its description, secrets redacted.",
-      "description": "Params are one flat provider entry, exactly as in the config file's `providers` array: `{name, kind, region?, ...settings}`, where the settings allowed depend on `kind` (each is listed below with the kinds that take it; `x-params-schema` gives the exact shape per kind). A setting the kind does not have, a value of the wrong type or one that fails its check is -32602 naming it (with a suggestion for a near miss such as `Profile`); values are never quoted in errors. `progressToken` and `_meta` are accepted and are not settings.\n\nA new name is added at the end of the list; an existing name (including `local`) is replaced: later calls use the new provider, calls already running finish on the old one (a local provider keeps its resources in its state file, so a replacement with the same file sees the same resources). The change lasts as long as the agent process and is shared by all its sessions (socket connections); it is not written to the config file, and it does not change the default provider.\n\nThe aws, gcp and azure kinds are accepted and validated, but this version does not implement them: every cloud method through such a provider answers -32008 (`implemented` is false in the answer). Answers the provider as `listProviders` shows it.",
+      "description": "Params are one flat provider entry, exactly as in the config file's `providers` array: `{name, kind, region?, ...settings}`, where the settings allowed depend on `kind` (each is listed below with the kinds that take it; `x-params-schema` gives the exact shape per kind). A setting the kind does not have, a value of the wrong type or one that fails its check is -32602 naming it (with a suggestion for a near miss such as `Profile`); values are never quoted in errors. `progressToken` and `_meta` are accepted and are not settings.\n\nA new name is added at the end of the list; an existing name (including `local`) is replaced: later calls use the new provider, calls already running finish on the old one (a local provider keeps its resources in its state file, so a replacement with the same file sees the same resources). The change lasts as long as the agent process and is shared by all its sessions (socket connections); it is not written to the config file, and it does not change the default provider.\n\nConfiguring a provider sends nothing to the cloud: an aws provider's credentials are looked up, and its settings used, when a cloud method first goes through it (see `x-aws-provider`). The gcp and azure kinds are accepted and validated, but this version does not implement them: every cloud method through such a provider answers -32008 (`implemented` is false in the answer). Answers the provider as `listProviders` shows it.",
       "x-params-schema": {
         "$ref": "#/components/schemas/ProviderEntry"
       },
@@ -1039,7 +1209,7 @@ enum OpenRPCDocument {
         {
           "name": "region",
           "required": false,
-          "description": "The provider's region: lowercase letters, digits and hyphens. Default for clusters and instances created through it (local: default `local-1`; its instance zones are REGIONa, REGIONb, REGIONc).",
+          "description": "The provider's region: lowercase letters, digits and hyphens. Default for clusters and instances created through it (local: default `local-1`; its instance zones are REGIONa, REGIONb, REGIONc; aws: the region of every call, default AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1).",
           "schema": {
             "$ref": "#/components/schemas/Region"
           }
@@ -1067,7 +1237,7 @@ enum OpenRPCDocument {
         {
           "name": "accessKeyId",
           "required": false,
-          "description": "Setting of kind aws only. Access key id; with `secretAccessKey`, explicit credentials.",
+          "description": "Setting of kind aws only. Access key id; with `secretAccessKey` (and `sessionToken` for temporary keys), explicit credentials, used before every other source (see `x-aws-provider.credentials`). Setting only one of `accessKeyId` and `secretAccessKey` answers -32004 on the provider's first call.",
           "schema": {
             "type": "string",
             "minLength": 1
@@ -1076,7 +1246,7 @@ enum OpenRPCDocument {
         {
           "name": "secretAccessKey",
           "required": false,
-          "description": "Setting of kind aws only. Secret access key. Secret: never echoed.",
+          "description": "Setting of kind aws only. Secret access key, with `accessKeyId`. Secret: never echoed.",
           "schema": {
             "type": "string",
             "minLength": 1
@@ -1085,7 +1255,7 @@ enum OpenRPCDocument {
         {
           "name": "sessionToken",
           "required": false,
-          "description": "Setting of kind aws only. Session token of temporary credentials. Secret: never echoed.",
+          "description": "Setting of kind aws only. Session token of temporary credentials, with `accessKeyId` and `secretAccessKey`. Secret: never echoed.",
           "schema": {
             "type": "string",
             "minLength": 1
@@ -1094,7 +1264,7 @@ enum OpenRPCDocument {
         {
           "name": "profile",
           "required": false,
-          "description": "Setting of kind aws only. Profile in ~/.aws/config and ~/.aws/credentials.",
+          "description": "Setting of kind aws only. Profile of the shared files ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE): static keys, `role_arn` with `source_profile` or `credential_source`, `web_identity_token_file`, or `credential_process` (IAM Identity Center (SSO) profiles are refused, -32004, with advice). Used instead of AWS_PROFILE, and instead of AWS_ACCESS_KEY_ID from the environment; a profile that does not exist answers -32004. Also passed to `cloud-agent token eks` in kubeconfigs.",
           "schema": {
             "type": "string",
             "minLength": 1
@@ -1103,7 +1273,7 @@ enum OpenRPCDocument {
         {
           "name": "roleArn",
           "required": false,
-          "description": "Setting of kind aws only. Role to assume through STS (cross-account).",
+          "description": "Setting of kind aws only. Role to assume through STS AssumeRole with the credentials the chain found (cross-account). Also passed to `cloud-agent token eks` in kubeconfigs.",
           "schema": {
             "$ref": "#/components/schemas/IAMRoleARN"
           }
@@ -1111,7 +1281,7 @@ enum OpenRPCDocument {
         {
           "name": "externalId",
           "required": false,
-          "description": "Setting of kind aws only. External id for assuming `roleArn`.",
+          "description": "Setting of kind aws only. External id for assuming `roleArn` (not passed to the token command of kubeconfigs).",
           "schema": {
             "type": "string",
             "minLength": 1
@@ -1120,7 +1290,7 @@ enum OpenRPCDocument {
         {
           "name": "eksRoleArn",
           "required": false,
-          "description": "Setting of kind aws only. IAM role of EKS control planes created by `createCluster`.",
+          "description": "Setting of kind aws only. IAM role of EKS control planes (the cluster service role). Needed by `createCluster`: without it, -32602 naming `eksRoleArn`.",
           "schema": {
             "$ref": "#/components/schemas/IAMRoleARN"
           }
@@ -1128,7 +1298,7 @@ enum OpenRPCDocument {
         {
           "name": "nodeRoleArn",
           "required": false,
-          "description": "Setting of kind aws only. IAM role of EKS managed node groups.",
+          "description": "Setting of kind aws only. IAM role of the nodes of EKS managed node groups. Needed by `createCluster` with `nodeCount` > 0 (the default is 3) and by `createNodePool`: without it, -32602 naming `nodeRoleArn`.",
           "schema": {
             "$ref": "#/components/schemas/IAMRoleARN"
           }
@@ -1136,7 +1306,7 @@ enum OpenRPCDocument {
         {
           "name": "endpointURL",
           "required": false,
-          "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing every AWS endpoint (tests, LocalStack, moto); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds).",
+          "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing the EKS, EC2 and STS endpoints (tests, LocalStack, moto; plain http only to loopback addresses); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds).",
           "schema": {
             "$ref": "#/components/schemas/HTTPURL"
           }
@@ -1300,7 +1470,7 @@ enum OpenRPCDocument {
         },
         {
           "name": "aws-provider-secret-redacted",
-          "description": "An aws provider: accepted and validated, `implemented` false; the secret is not echoed.",
+          "description": "An aws provider with explicit keys and a role to assume: `implemented` true; the secret is not echoed.",
           "params": [
             {
               "name": "name",
@@ -1334,7 +1504,7 @@ enum OpenRPCDocument {
           "result": {
             "name": "ProviderDescription",
             "value": {
-              "implemented": false,
+              "implemented": true,
               "isDefault": false,
               "kind": "aws",
               "name": "prod",
@@ -1344,6 +1514,51 @@ enum OpenRPCDocument {
                 "profile": "prod",
                 "roleArn": "arn:aws:iam::123456789012:role/CloudAgent",
                 "secretAccessKey": "<redacted>"
+              }
+            }
+          }
+        },
+        {
+          "name": "aws-provider-for-eks",
+          "description": "An aws provider that takes its credentials from the shared profile `prod` and can create EKS clusters with nodes (`eksRoleArn`, `nodeRoleArn`).",
+          "params": [
+            {
+              "name": "name",
+              "value": "eks"
+            },
+            {
+              "name": "kind",
+              "value": "aws"
+            },
+            {
+              "name": "region",
+              "value": "eu-west-1"
+            },
+            {
+              "name": "profile",
+              "value": "prod"
+            },
+            {
+              "name": "eksRoleArn",
+              "value": "arn:aws:iam::123456789012:role/EKSClusterRole"
+            },
+            {
+              "name": "nodeRoleArn",
+              "value": "arn:aws:iam::123456789012:role/EKSNodeRole"
+            }
+          ],
+          "result": {
+            "name": "ProviderDescription",
+            "value": {
+              "implemented": true,
+              "isDefault": false,
+              "kind": "aws",
+              "name": "eks",
+              "region": "eu-west-1",
+              "settings": {
+                "eksRoleArn": "arn:aws:iam::123456789012:role/EKSClusterRole",
+                "nodeRoleArn": "arn:aws:iam::123456789012:role/EKSNodeRole",
+                "profile": "prod"
               }
             }
           }
@@ -1399,6 +1614,7 @@ enum OpenRPCDocument {
       "summary": "Create a managed Kubernetes cluster with an initial node pool.",
       "description": "Creates a cluster named `name` with an initial node pool named `default` of `nodeCount` nodes of `nodeType` (no node pool when `nodeCount` is 0). Answers the cluster as the cloud reports it right after the call: `status` `creating`, no `endpoint` yet. Omitted `version`, `region` and `nodeType` take the provider's defaults (see `getAvailableVersions` for versions).\n\nWith `wait: true` the call answers only once the cluster is `active`: the cluster as it was then, reporting `$/progress` meanwhile; if the cluster can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.\n\nNot idempotent: creating a name that exists (in any status, including `deleting`) is -32003. To retry a create whose answer was lost, call `getCluster` first.",
       "x-local-provider": "Cluster names must be 1 to 40 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit (GKE's rule, the strictest, so names port to every cloud). Versions 1.31, 1.32, 1.33 (default) and 1.34; `nodeCount` 0 to 100; default `nodeType` `local.medium`; any valid region is accepted (default the provider's, `local-1`); `subnets` are recorded but not shown. Creation takes 2 s for the control plane, then 1 s for the `default` node pool (× `timeScale`). The tag `local:simulate` = `failure` makes the creation end `failed` (`providerStatus` FAILED, the pool CREATE_FAILED); with `wait: true` that answers -32009 `ResourceFailed`.",
+      "x-aws-provider": "Needs the `eksRoleArn` setting (else -32602 naming it) and at least two `subnets` (EKS wants them in different availability zones; fewer: -32602 naming `subnets`); `nodeCount` > 0 (the default, 3) also needs `nodeRoleArn` (else -32602; pass `nodeCount` 0 for a cluster without nodes). A `region` other than the provider's is -32602. Calls EKS CreateCluster (the `version` given, else EKS's default; public API endpoint; `tags`; a fresh client request token) and answers the cluster at once (`creating`, `providerStatus` CREATING). Once the control plane is ACTIVE, the agent creates the managed node group `default`: `nodeCount` nodes (desired = minimum = maximum), instance type `nodeType` (default `m6i.large`), the same subnets and tags, role `nodeRoleArn`. Until that node group is active the cluster reports `creating` with `statusMessage` \"creating node group default\" (`providerStatus` ACTIVE), so `wait: true` answers when the cluster has its nodes; if the node group ends CREATE_FAILED the cluster reports `failed` (-32009 `ResourceFailed` with `wait: true`). The node group is created by the agent process that took the call: if it exits before the control plane is active, add the node pool with createNodePool. A name in use is -32003 (ResourceInUseException); versions, subnets and roles EKS refuses are -32602. Names follow EKS's rule (1 to 100 letters, digits, '-' and '_', starting with a letter or digit).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1430,7 +1646,7 @@ enum OpenRPCDocument {
         {
           "name": "region",
           "required": false,
-          "description": "Region of the cluster. Default: the provider's region.",
+          "description": "Region of the cluster. Default: the provider's region (aws: only the provider's region is accepted).",
           "schema": {
             "$ref": "#/components/schemas/Region"
           }
@@ -1458,7 +1674,7 @@ enum OpenRPCDocument {
         {
           "name": "subnets",
           "required": false,
-          "description": "Subnet ids for the control plane and nodes, where the cloud uses them: at most 16 non-empty strings of at most 1024 characters.",
+          "description": "Subnet ids for the control plane and nodes, where the cloud uses them: at most 16 non-empty strings of at most 1024 characters. aws: at least two, in different availability zones (required).",
           "schema": {
             "$ref": "#/components/schemas/Subnets"
           }
@@ -1672,6 +1888,7 @@ enum OpenRPCDocument {
       ],
       "summary": "One cluster as the cloud reports it now.",
       "description": "Answers the cluster, with its node pools, as the cloud reports it now. A cluster whose deletion has completed is gone: -32002. Read-only, safe to retry.",
+      "x-aws-provider": "DescribeCluster, then ListNodegroups and DescribeNodegroup for each node group (`nodePools`). `id` is the cluster ARN; `statusMessage` the first EKS health issue, or the agent's phase (see `x-aws-provider.statusMapping.agentPhases`). While the agent tracks an upgrade it also calls DescribeUpdate: an update that failed or was cancelled makes this call answer -32009, once, with `data.code` the update's first error code (`UpdateFailed` when EKS gives none).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1873,6 +2090,7 @@ enum OpenRPCDocument {
       ],
       "summary": "One page of the provider's clusters, sorted by name.",
       "description": "Answers up to `limit` clusters of the provider, sorted by name, each with its node pools; `nextPageToken` is present when there are more: pass it as `pageToken` to get the next page. Clusters whose deletion has completed are not listed. Read-only, safe to retry.",
+      "x-aws-provider": "ListClusters (at most 100 per page, whatever `limit`), then everything getCluster does for each cluster. Clusters come in EKS's order, not sorted by name; `pageToken` and `nextPageToken` are EKS's next token. Every EKS cluster of the region the credentials can see is listed.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2061,6 +2279,7 @@ enum OpenRPCDocument {
       "summary": "Delete a cluster and its node pools; answers its last known state.",
       "description": "Starts deleting the cluster and all its node pools and answers the cluster as the cloud reports it right after the call (`status` `deleting`). An `active` or `failed` cluster can be deleted; one that is `creating` or `updating` answers -32003 (wait for it to become active first).\n\nIdempotent while the deletion runs: deleting a cluster that is already `deleting` answers it unchanged. Once the deletion has completed the cluster is gone and a further call answers -32002.\n\nWith `wait: true` the call answers only once the cluster is gone: the cluster as last seen, with `status` `deleted`, `statusMessage` \"deleted: the cloud no longer reports it\", no node pools, and `providerStatus` the last raw status the cloud reported, reporting `$/progress` meanwhile; if the cluster ends `failed` instead it answers -32009 (`data.code` \"ResourceFailed\"); after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
       "x-local-provider": "Deletion takes 1 s for the node pools (if any), then 1 s for the control plane (× `timeScale`).",
+      "x-aws-provider": "EKS refuses to delete a cluster that has node groups, so the agent deletes them first: DeleteNodegroup for each (those EKS reports gone or in use are skipped), then it answers the cluster `deleting` with `statusMessage` \"deleting node groups\" (`providerStatus` still EKS's, e.g. ACTIVE) and, in the agent process, waits until no node group is left and calls DeleteCluster (`providerStatus` DELETING). A cluster without node groups is deleted at once. The agent does not check the status itself (unlike the local provider): what EKS refuses answers -32003 (ResourceInUseException). If the agent exits while the node groups are deleted, call deleteCluster again: it resumes. Repeating it while `deleting` answers the cluster unchanged; once it is gone, -32002.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2287,6 +2506,7 @@ enum OpenRPCDocument {
       ],
       "summary": "Wait until a cluster is active, streaming progress.",
       "description": "Answers the cluster once it is `active`, at once if it already is. Always reports progress: a `begin` (\"waiting for cluster NAME to become active\"), a `report` with the cluster's status, phase and the whole resource on every change and at least every 10 s, and an `end`. A cluster that can no longer become active answers -32003 (e.g. `deleting`) or -32009 with `data.code` \"ResourceFailed\" (`failed`); a cluster that does not exist answers -32002. After `timeoutSeconds` (default 3600) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. Neither affects the cluster. Safe to retry; concurrent waits on one cluster share one poll loop.",
+      "x-aws-provider": "Polls what getCluster does (against AWS every 5 s, growing to 30 s). A cluster created with nodes becomes `active` only when its node group `default` is active too; one being upgraded, when the EKS update is done.",
       "x-progress": {
         "begin": "waiting for cluster NAME to become active",
         "report": "WaitProgressReport, on every change and at least every 10 s",
@@ -2436,6 +2656,7 @@ enum OpenRPCDocument {
       "summary": "A kubeconfig for the cluster, optionally also written to a file.",
       "description": "Answers a kubeconfig (YAML) for the cluster, which must be `active` or `updating` (one that is `creating`, `deleting` or `failed` has no API endpoint: -32003). With `path`, the kubeconfig is also written to that file, replaced atomically with mode 0600 (missing directories are created with mode 0700); `path` must be absolute, since the agent's working directory is not the caller's. A file that cannot be written answers -32603 with `data` `{type: \"fileError\", path}`. Read-only apart from the file; safe to retry.",
       "x-local-provider": "The kubeconfig is valid for kubectl but points nowhere: the server is under the reserved `.invalid` domain and the token is a placeholder that grants nothing.",
+      "x-aws-provider": "The cluster must be ACTIVE or UPDATING on EKS, with an endpoint and a CA (else -32003 \"is STATUS and has no API endpoint yet\"). The kubeconfig names its cluster, context and user after the cluster ARN and authenticates with an exec credential plugin that runs this agent by its absolute path: `cloud-agent token eks --cluster NAME --region REGION`, plus `--role-arn` and `--profile` when the provider sets `roleArn` and `profile`. It holds no secret; the plugin finds credentials itself, as the provider does but without the provider's own keys, `externalId` and `endpointURL` (see `x-aws-provider.kubeconfig`).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2562,6 +2783,7 @@ enum OpenRPCDocument {
       "summary": "Upgrade the control plane, then the node pools, to a newer Kubernetes version.",
       "description": "Upgrades the cluster's control plane to `version` and then its ready node pools with it; answers the cluster right after the call (`status` `updating`, `version` still the old one until the control plane is done). The cluster must be `active` (else -32003). Upgrades go one minor version at a time and never down: `getAvailableVersions` with `cluster` lists the valid targets; any other version is -32602.\n\nIdempotent: upgrading to the version the cluster already has, or is already being upgraded to, answers it as it is.\n\nWith `wait: true` the call answers only once the cluster is `active`: the cluster as it was then, reporting `$/progress` meanwhile; if the cluster can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
       "x-local-provider": "The control plane takes 1.5 s, then the node pools 1 s (× `timeScale`). Node pools that are not ready (e.g. still being created) keep their version.",
+      "x-aws-provider": "EKS UpdateClusterVersion: upgrades the control plane only; managed node groups keep their version. The cluster must be `active` (else -32003); EKS checks the target (one minor version at a time) and its refusal is -32602. Answers the cluster `updating`, `statusMessage` \"upgrading control plane to VERSION\". The agent tracks the EKS update by its id: the cluster stays `updating` while the update is InProgress; if it fails or is cancelled, the next getCluster (and so a waiting upgradeCluster or waitClusterReady) answers -32009 with `data.code` the update's first error code (`UpdateFailed` when EKS gives none) and a message \"the upgrade of cluster 'NAME' to VERSION failed\" (or \"cancelled\") followed by EKS's errors. Repeating the call with the current version, or the version being upgraded to, answers the cluster as it is.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2585,7 +2807,7 @@ enum OpenRPCDocument {
         {
           "name": "version",
           "required": true,
-          "description": "The target version (`1.34`): the next minor version of the cluster's, as `getAvailableVersions` with `cluster` lists, or the current one (no change).",
+          "description": "The target version (`1.34`): the next minor version of the cluster's, as `getAvailableVersions` with `cluster` lists, or the current one (no change). On aws EKS checks the target.",
           "schema": {
             "$ref": "#/components/schemas/KubernetesVersionString"
           }
@@ -2820,6 +3042,7 @@ enum OpenRPCDocument {
       "summary": "Kubernetes versions for new clusters, or those a cluster can be upgraded to.",
       "description": "Without `cluster`: the versions the provider offers for new clusters, oldest first; `isDefault` marks the one `createCluster` uses when given no `version`; `support` is `standard` or `extended` when the cloud says. With `cluster`: the versions that cluster can be upgraded to next (newer patch releases of its minor version and the next minor version, where offered; on the local provider, the next minor version); an empty list when it runs the newest. Read-only, safe to retry.",
       "x-local-provider": "Offers 1.31 (extended support), 1.32, 1.33 (the default) and 1.34.",
+      "x-aws-provider": "Without `cluster`: EKS DescribeClusterVersions (`isDefault` EKS's default version, `support` `standard` or `extended`). Where that call fails with a provider error (older partitions, test servers), the built-in list 1.30, 1.31 (extended), 1.32, 1.33 (default), 1.34 (standard) answers. With `cluster`: the versions of that list one minor version above the cluster's (DescribeCluster; -32002 if it does not exist).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2966,6 +3189,7 @@ enum OpenRPCDocument {
       "summary": "Add a node pool to an active cluster.",
       "description": "Adds a node pool of `nodeCount` nodes of `nodeType` to the cluster, which must be `active` (else -32003; -32002 if it does not exist). Answers the pool right after the call (`status` `creating`). The pool's `version` defaults to the cluster's; it may be up to two minor versions older, never newer (-32602).\n\nWith `wait: true` the call answers only once the node pool is `active`: the node pool as it was then, reporting `$/progress` meanwhile; if the node pool can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.\n\nNot idempotent: a name that exists in the cluster (in any status) is -32003.",
       "x-local-provider": "Pool names must be 1 to 12 lowercase letters and digits, starting with a letter (AKS's rule, the strictest). `nodeCount` 0 to 100; default `nodeType` `local.medium`; creation takes 1.5 s (× `timeScale`).",
+      "x-aws-provider": "Needs the `nodeRoleArn` setting (else -32602 naming it). DescribeCluster (-32002 if it does not exist), then EKS CreateNodegroup: a managed node group in the cluster's subnets with `nodeCount` nodes (desired = minimum = `nodeCount`, maximum at least 1), instance type `nodeType` (default `m6i.large`), `version` when given (else EKS uses the cluster's), role `nodeRoleArn`. The agent does not check the cluster's status: EKS's refusals are mapped (e.g. a name in use: ResourceInUseException, -32003).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -3184,6 +3408,7 @@ enum OpenRPCDocument {
       ],
       "summary": "One node pool of a cluster.",
       "description": "Answers the node pool as the cloud reports it now. A pool (or cluster) whose deletion has completed is gone: -32002 (`data.name` is \"CLUSTER/POOL\"). Read-only, safe to retry.",
+      "x-aws-provider": "DescribeNodegroup. `id` is the node group ARN, `nodeCount` its desired size, `nodeType` its first instance type, `statusMessage` its first health issue; DEGRADED counts as `active`.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -3296,6 +3521,7 @@ enum OpenRPCDocument {
       ],
       "summary": "One page of a cluster's node pools, sorted by name.",
       "description": "Answers up to `limit` node pools of the cluster, sorted by name; `nextPageToken` is present when there are more. Pools whose deletion has completed are not listed. The same pools are in the cluster's `nodePools`. Read-only, safe to retry.",
+      "x-aws-provider": "ListNodegroups (at most 100 per page, whatever `limit`), then DescribeNodegroup for each, in EKS's order (not sorted by name); tokens are EKS's.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -3428,6 +3654,7 @@ enum OpenRPCDocument {
       "summary": "Set a node pool's node count.",
       "description": "Changes the pool's node count to `nodeCount`; answers the pool right after the call (`status` `updating`; `nodeCount` is the old count until the scaling is done, `statusMessage` says where it goes). The pool must be `active` (else -32003).\n\nIdempotent: scaling a pool to the count it has, or is already being scaled to, answers it as it is.\n\nWith `wait: true` the call answers only once the node pool is `active`: the node pool as it was then, reporting `$/progress` meanwhile; if the node pool can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
       "x-local-provider": "Scaling takes 1 s (× `timeScale`).",
+      "x-aws-provider": "DescribeNodegroup: a node group whose desired size already is `nodeCount` is answered unchanged. Otherwise UpdateNodegroupConfig with desired size `nodeCount`, the minimum lowered and the maximum raised (at least 1) as needed so that they keep surrounding it; then the node group as EKS describes it, `updating` with `statusMessage` \"scaling to N nodes\" if EKS still reports it ACTIVE with another size. The agent does not check the status: an update EKS refuses (e.g. while another update runs, ResourceInUseException) is -32003.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -3655,6 +3882,7 @@ enum OpenRPCDocument {
       "summary": "Delete a node pool; answers its last known state.",
       "description": "Starts deleting the pool and answers it right after the call (`status` `deleting`). An `active` or `failed` pool can be deleted; one that is `creating` or `updating` answers -32003.\n\nIdempotent while the deletion runs: deleting a pool that is already `deleting` answers it unchanged; once it is gone, -32002.\n\nWith `wait: true` the call answers only once the pool is gone: the pool as last seen, with `status` `deleted`, `statusMessage` \"deleted: the cloud no longer reports it\" and `providerStatus` the last raw status the cloud reported, reporting `$/progress` meanwhile; if the node pool ends `failed` instead it answers -32009 (`data.code` \"ResourceFailed\"); after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
       "x-local-provider": "Deletion takes 1 s (× `timeScale`).",
+      "x-aws-provider": "EKS DeleteNodegroup; answers the node group as EKS returns it (DELETING: `deleting`). Every call goes to EKS (the agent does not answer a `deleting` pool unchanged itself): what EKS refuses is mapped (ResourceInUseException -32003); once the node group is gone, -32002.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -3860,6 +4088,7 @@ enum OpenRPCDocument {
       "summary": "Launch a virtual machine.",
       "description": "Launches an instance and answers it right after the call (`state` `creating`, `providerState` e.g. `pending`), with the `id` every other instance method takes. Omitted `image`, `instanceType` and `zone` take the provider's defaults.\n\nWith `wait: true` the call answers only once the instance is `running`: the instance as it was then, reporting `$/progress` meanwhile; if the instance can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 1800 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.\n\nNot idempotent: a name used by an instance that is not terminated (`deleted`) is -32003; a terminated instance's name may be reused. To retry a create whose answer was lost, look for the name with `listInstances` first.",
       "x-local-provider": "Names must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit (Compute Engine's rule). Defaults: `instanceType` `local.small`, `image` `local-linux-24.04`, `zone` REGIONa; the zone must be one of the provider region's REGIONa, REGIONb, REGIONc (`local-1a` … for `local-1`), else -32602. Any non-empty image and type are accepted; `subnet` is recorded but not shown; `sshPublicKey` and `userData` are checked, then not used. Ids are `i-` and 17 hex digits; the public IP is from 203.0.113.0/24 (reserved for documentation), the private one from 10.0.0.0/8. Start-up takes 1 s (× `timeScale`).",
+      "x-aws-provider": "`image` is required: an AMI id (`ami-…`), else -32602 naming `image`. EC2 RunInstances of one instance: `instanceType` (default `t3.micro`), `zone` as the availability zone, `subnet` as the subnet id (without one, EC2's default), `userData` base64-encoded, the `tags` plus a `Name` tag set to `name` (answers show it among `tags`), and a fresh client token, so the agent's own retries of the call cannot launch a second instance. With `sshPublicKey` the key is first imported (ImportKeyPair) as the key pair `cloud-agent-` + the first 16 hex digits of the SHA-256 of the key line, reused when it exists, and given to the instance. No name check: EC2 allows several instances with one `Name`, so a create repeated by the client launches another instance. The `id` is the EC2 instance id (`i-…`). Names follow the shared rule (1 to 255 bytes, no control characters).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -3883,7 +4112,7 @@ enum OpenRPCDocument {
         {
           "name": "image",
           "required": false,
-          "description": "Image id or name (AMI, image family URL, URN). Default: the provider's default image, where it has one.",
+          "description": "Image id or name (AMI, image family URL, URN). Default: the provider's default image, where it has one (aws has none: an AMI id, `ami-…`, is required).",
           "schema": {
             "type": "string",
             "minLength": 1
@@ -4117,6 +4346,7 @@ enum OpenRPCDocument {
       ],
       "summary": "One instance, by id.",
       "description": "Answers the instance as the cloud reports it now. A terminated instance stays visible (`state` `deleted`, `providerState` `terminated`) for a while, as on EC2 (one hour on the local provider), then answers -32002. Read-only, safe to retry.",
+      "x-aws-provider": "DescribeInstances by id; an unknown or malformed id is -32002. A terminated instance stays visible as long as EC2 describes it.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -4132,7 +4362,7 @@ enum OpenRPCDocument {
         {
           "name": "id",
           "required": true,
-          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider).",
+          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider; on aws the EC2 instance id, `i-…`).",
           "schema": {
             "$ref": "#/components/schemas/InstanceId"
           }
@@ -4252,6 +4482,7 @@ enum OpenRPCDocument {
       ],
       "summary": "One page of the provider's instances, sorted by name.",
       "description": "Answers up to `limit` instances, sorted by name (then id); `nextPageToken` is present when there are more. Terminated instances stay listed for a while, as on EC2 (one hour on the local provider). Read-only, safe to retry.",
+      "x-aws-provider": "DescribeInstances, one page: EC2 pages hold 5 to 1000 instances, so a `limit` below 5 asks for 5 (a page may then hold up to 5). EC2's order (not sorted by name); tokens are EC2's. Every instance of the region the credentials can see is listed, terminated ones while EC2 still shows them.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -4427,6 +4658,7 @@ enum OpenRPCDocument {
       "summary": "Start a stopped instance.",
       "description": "Starts a `stopped` instance and answers it right after the call (`state` `creating`, `providerState` `pending`, as on EC2). It gets a new public IP. An instance that is `stopping` answers -32003 (wait until it is stopped); a terminated one (`deleting` or `deleted`) answers -32003.\n\nIdempotent: starting an instance that is `running` or already starting (`creating`) answers it unchanged.\n\nWith `wait: true` the call answers only once the instance is `running`: the instance as it was then, reporting `$/progress` meanwhile; if the instance can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 1800 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
       "x-local-provider": "Start-up takes 1 s (× `timeScale`).",
+      "x-aws-provider": "Answers an instance that is `running` or starting (`creating`) unchanged and refuses a terminated one (`deleting`, `deleted`) with -32003; otherwise EC2 StartInstances, whose refusals are mapped (e.g. a `stopping` instance: IncorrectInstanceState, -32003). Answers the instance as DescribeInstances then shows it (the state EC2's answer gave, if the description still shows the previous one).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -4442,7 +4674,7 @@ enum OpenRPCDocument {
         {
           "name": "id",
           "required": true,
-          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider).",
+          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider; on aws the EC2 instance id, `i-…`).",
           "schema": {
             "$ref": "#/components/schemas/InstanceId"
           }
@@ -4625,6 +4857,7 @@ enum OpenRPCDocument {
       "summary": "Stop a running instance.",
       "description": "Stops a `running` instance and answers it right after the call (`state` `stopping`). Its public IP is released when it has stopped. An instance still starting (`creating`) answers -32003 (wait until it is running); a terminated one answers -32003.\n\nIdempotent: stopping an instance that is `stopped` or `stopping` answers it unchanged.\n\nWith `wait: true` the call answers only once the instance is `stopped`: the instance as it was then, reporting `$/progress` meanwhile; if the instance can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 1800 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
       "x-local-provider": "Stopping takes 1 s (× `timeScale`).",
+      "x-aws-provider": "Answers an instance that is `stopped` or `stopping` unchanged; otherwise EC2 StopInstances, whose refusals are mapped (IncorrectInstanceState: -32003). Answers the instance as DescribeInstances then shows it.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -4640,7 +4873,7 @@ enum OpenRPCDocument {
         {
           "name": "id",
           "required": true,
-          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider).",
+          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider; on aws the EC2 instance id, `i-…`).",
           "schema": {
             "$ref": "#/components/schemas/InstanceId"
           }
@@ -4794,6 +5027,7 @@ enum OpenRPCDocument {
       "summary": "Terminate (delete) an instance.",
       "description": "Terminates the instance, in any state, and answers it right after the call (`state` `deleting`, `providerState` `shutting-down`). A terminated instance (`state` `deleted`, `providerState` `terminated`, no IP addresses) stays visible to `getInstance` and `listInstances` for a while, as on EC2, and cannot be started again.\n\nIdempotent: terminating an instance that is `deleting` or `deleted` answers it unchanged.\n\nWith `wait: true` the call answers only once the instance is `deleted`: the instance as it was then, reporting `$/progress` meanwhile; if the instance ends `failed` instead it answers -32009 (`data.code` \"ResourceFailed\"); after `timeoutSeconds` (default 1800 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
       "x-local-provider": "Termination takes 1 s (× `timeScale`); terminated instances stay listed for one hour (real time, not scaled), then are gone (-32002).",
+      "x-aws-provider": "Answers an instance that is `deleting` or `deleted` unchanged; otherwise EC2 TerminateInstances. Terminated instances stay visible as long as EC2 describes them.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -4809,7 +5043,7 @@ enum OpenRPCDocument {
         {
           "name": "id",
           "required": true,
-          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider).",
+          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider; on aws the EC2 instance id, `i-…`).",
           "schema": {
             "$ref": "#/components/schemas/InstanceId"
           }
@@ -4989,6 +5223,7 @@ enum OpenRPCDocument {
       ],
       "summary": "Wait until an instance is running, streaming progress.",
       "description": "Answers the instance once it is `running`, at once if it already is. Always reports progress: a `begin` (\"waiting for instance ID to be running\"), a `report` on every change and at least every 10 s, and an `end`. An instance that will not become running by itself answers -32003 (`stopping`, `stopped`, `deleting`, `deleted`) or -32009 `ResourceFailed` (`failed`); an unknown id answers -32002. After `timeoutSeconds` (default 1800) it answers -32007; cancelled with `$/cancelRequest`, -32800 with the wait's `data`. Neither affects the instance. Safe to retry; concurrent waits on one instance share one poll loop.",
+      "x-aws-provider": "Polls DescribeInstances (against AWS every 5 s, growing to 30 s).",
       "x-progress": {
         "begin": "waiting for instance ID to be running",
         "report": "WaitProgressReport, on every change and at least every 10 s",
@@ -5010,7 +5245,7 @@ enum OpenRPCDocument {
         {
           "name": "id",
           "required": true,
-          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider).",
+          "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider; on aws the EC2 instance id, `i-…`).",
           "schema": {
             "$ref": "#/components/schemas/InstanceId"
           }
@@ -5456,7 +5691,15 @@ enum OpenRPCDocument {
       "data": {
         "$ref": "#/components/schemas/UnauthenticatedData"
       },
-      "when": "No usable credentials, or the cloud rejected them. Not produced by the local provider."
+      "when": "No usable credentials, or the cloud rejected them. Not produced by the local provider. aws: the credential chain found nothing, a named profile is missing or uses SSO, a credential_process failed, or AWS refused the signature or token (see `x-aws-provider.errorMapping`).",
+      "example": {
+        "code": -32004,
+        "data": {
+          "reason": "profile 'prod' is not in the shared config or credentials file",
+          "type": "unauthenticated"
+        },
+        "message": "not authenticated: profile 'prod' is not in the shared config or credentials file"
+      }
     },
     {
       "code": -32005,
@@ -5467,7 +5710,7 @@ enum OpenRPCDocument {
       "data": {
         "$ref": "#/components/schemas/PermissionDeniedData"
       },
-      "when": "The credentials are valid but lack permission. Not produced by the local provider."
+      "when": "The credentials are valid but lack permission. Not produced by the local provider. aws: AccessDenied, UnauthorizedOperation and the like."
     },
     {
       "code": -32006,
@@ -5478,7 +5721,7 @@ enum OpenRPCDocument {
       "data": {
         "$ref": "#/components/schemas/ThrottledData"
       },
-      "when": "The cloud asked the agent to slow down; retry later (after `retryAfterSeconds` when given). Waits retry throttled polls themselves. Not produced by the local provider."
+      "when": "The cloud asked the agent to slow down; retry later (after `retryAfterSeconds` when given). Waits retry throttled polls themselves. Not produced by the local provider. aws: answered once the agent's own retries (3 attempts, backoff with jitter, honouring Retry-After) are spent."
     },
     {
       "code": -32007,
@@ -5514,17 +5757,17 @@ enum OpenRPCDocument {
       "data": {
         "$ref": "#/components/schemas/UnsupportedOperationData"
       },
-      "when": "The provider cannot do this: in this version, every cloud method through an aws, gcp or azure provider.",
+      "when": "The provider cannot do this: in this version, every cloud method through a gcp or azure provider (accepted and validated, not implemented yet). The local and aws providers implement every method.",
       "example": {
         "code": -32008,
         "data": {
-          "kind": "aws",
+          "kind": "gcp",
           "operation": "createCluster",
-          "provider": "prod",
-          "reason": "the aws provider is not implemented in this version of cloud-agent yet; its settings were accepted",
+          "provider": "gke",
+          "reason": "the gcp provider is not implemented in this version of cloud-agent yet; its settings were accepted",
           "type": "unsupportedOperation"
         },
-        "message": "provider 'prod' (aws) cannot createCluster: the aws provider is not implemented in this version of cloud-agent yet; its settings were accepted"
+        "message": "provider 'gke' (gcp) cannot createCluster: the gcp provider is not implemented in this version of cloud-agent yet; its settings were accepted"
       }
     },
     {
@@ -5536,7 +5779,7 @@ enum OpenRPCDocument {
       "data": {
         "$ref": "#/components/schemas/ProviderErrorData"
       },
-      "when": "Any other failure the cloud reported, with its own code. `retryable` says whether the same request may succeed later. Waits end with `code` \"ResourceFailed\" when the resource ends `failed`; the local provider reports \"LocalStateError\" when its state file cannot be read or written.",
+      "when": "Any other failure the cloud reported, with its own code. `retryable` says whether the same request may succeed later. Waits end with `code` \"ResourceFailed\" when the resource ends `failed`; the local provider reports \"LocalStateError\" when its state file cannot be read or written. aws: `code` is AWS's error code and `requestId` AWS's request id; `ConnectionError` when AWS could not be reached, `UpdateFailed` when an EKS upgrade failed without a code (see `x-aws-provider.errorMapping`).",
       "example": {
         "code": -32009,
         "data": {
@@ -6571,7 +6814,7 @@ enum OpenRPCDocument {
           },
           "region": {
             "type": "string",
-            "description": "Present when configured."
+            "description": "Present when configured (an aws provider without one uses AWS_REGION, AWS_DEFAULT_REGION or us-east-1)."
           },
           "isDefault": {
             "type": "boolean",
@@ -6579,7 +6822,7 @@ enum OpenRPCDocument {
           },
           "implemented": {
             "type": "boolean",
-            "description": "false for kinds this version accepts but does not implement (aws, gcp, azure): their operations answer -32008."
+            "description": "true for the kinds this version implements (local, aws); false for kinds it accepts but does not implement yet (gcp, azure): their operations answer -32008."
           },
           "settings": {
             "$ref": "#/components/schemas/ProviderSettings"
@@ -6658,6 +6901,7 @@ enum OpenRPCDocument {
       },
       "AWSProviderEntry": {
         "title": "AWSProviderEntry",
+        "description": "An aws provider: EKS and EC2 in one account and region. `createCluster` needs `eksRoleArn`, and `nodeRoleArn` unless `nodeCount` is 0; `createNodePool` needs `nodeRoleArn`; every method needs credentials, from these settings or the credential chain (see `x-aws-provider`).",
         "type": "object",
         "required": [
           "name",
@@ -6676,22 +6920,22 @@ enum OpenRPCDocument {
           "accessKeyId": {
             "type": "string",
             "minLength": 1,
-            "description": "Setting of kind aws only. Access key id; with `secretAccessKey`, explicit credentials."
+            "description": "Setting of kind aws only. Access key id; with `secretAccessKey` (and `sessionToken` for temporary keys), explicit credentials, used before every other source (see `x-aws-provider.credentials`). Setting only one of `accessKeyId` and `secretAccessKey` answers -32004 on the provider's first call."
           },
           "secretAccessKey": {
             "type": "string",
             "minLength": 1,
-            "description": "Setting of kind aws only. Secret access key. Secret: never echoed."
+            "description": "Setting of kind aws only. Secret access key, with `accessKeyId`. Secret: never echoed."
           },
           "sessionToken": {
             "type": "string",
             "minLength": 1,
-            "description": "Setting of kind aws only. Session token of temporary credentials. Secret: never echoed."
+            "description": "Setting of kind aws only. Session token of temporary credentials, with `accessKeyId` and `secretAccessKey`. Secret: never echoed."
           },
           "profile": {
             "type": "string",
             "minLength": 1,
-            "description": "Setting of kind aws only. Profile in ~/.aws/config and ~/.aws/credentials."
+            "description": "Setting of kind aws only. Profile of the shared files ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE): static keys, `role_arn` with `source_profile` or `credential_source`, `web_identity_token_file`, or `credential_process` (IAM Identity Center (SSO) profiles are refused, -32004, with advice). Used instead of AWS_PROFILE, and instead of AWS_ACCESS_KEY_ID from the environment; a profile that does not exist answers -32004. Also passed to `cloud-agent token eks` in kubeconfigs."
           },
           "roleArn": {
             "allOf": [
@@ -6699,12 +6943,12 @@ enum OpenRPCDocument {
                 "$ref": "#/components/schemas/IAMRoleARN"
               }
             ],
-            "description": "Setting of kind aws only. Role to assume through STS (cross-account)."
+            "description": "Setting of kind aws only. Role to assume through STS AssumeRole with the credentials the chain found (cross-account). Also passed to `cloud-agent token eks` in kubeconfigs."
           },
           "externalId": {
             "type": "string",
             "minLength": 1,
-            "description": "Setting of kind aws only. External id for assuming `roleArn`."
+            "description": "Setting of kind aws only. External id for assuming `roleArn` (not passed to the token command of kubeconfigs)."
           },
           "eksRoleArn": {
             "allOf": [
@@ -6712,7 +6956,7 @@ enum OpenRPCDocument {
                 "$ref": "#/components/schemas/IAMRoleARN"
               }
             ],
-            "description": "Setting of kind aws only. IAM role of EKS control planes created by `createCluster`."
+            "description": "Setting of kind aws only. IAM role of EKS control planes (the cluster service role). Needed by `createCluster`: without it, -32602 naming `eksRoleArn`."
           },
           "nodeRoleArn": {
             "allOf": [
@@ -6720,7 +6964,7 @@ enum OpenRPCDocument {
                 "$ref": "#/components/schemas/IAMRoleARN"
               }
             ],
-            "description": "Setting of kind aws only. IAM role of EKS managed node groups."
+            "description": "Setting of kind aws only. IAM role of the nodes of EKS managed node groups. Needed by `createCluster` with `nodeCount` > 0 (the default is 3) and by `createNodePool`: without it, -32602 naming `nodeRoleArn`."
           },
           "endpointURL": {
             "allOf": [
@@ -6728,7 +6972,7 @@ enum OpenRPCDocument {
                 "$ref": "#/components/schemas/HTTPURL"
               }
             ],
-            "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing every AWS endpoint (tests, LocalStack, moto); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds)."
+            "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing the EKS, EC2 and STS endpoints (tests, LocalStack, moto; plain http only to loopback addresses); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds)."
           }
         },
         "additionalProperties": false
@@ -6756,7 +7000,7 @@ enum OpenRPCDocument {
                 "$ref": "#/components/schemas/HTTPURL"
               }
             ],
-            "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing every AWS endpoint (tests, LocalStack, moto); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds)."
+            "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing the EKS, EC2 and STS endpoints (tests, LocalStack, moto; plain http only to loopback addresses); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds)."
           },
           "project": {
             "type": "string",
@@ -6815,7 +7059,7 @@ enum OpenRPCDocument {
                 "$ref": "#/components/schemas/HTTPURL"
               }
             ],
-            "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing every AWS endpoint (tests, LocalStack, moto); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds)."
+            "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing the EKS, EC2 and STS endpoints (tests, LocalStack, moto; plain http only to loopback addresses); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds)."
           },
           "location": {
             "allOf": [
@@ -7254,7 +7498,7 @@ enum OpenRPCDocument {
           },
           "code": {
             "type": "string",
-            "description": "The cloud's own error code (`ResourceInUseException`, `FAILED_PRECONDITION` …), or the agent's: `ResourceFailed` (a wait's resource ended failed), `LocalStateError` (the local provider's state file)."
+            "description": "The cloud's own error code (`ServerException`, `FAILED_PRECONDITION` …; `HTTP<status>` for an error response without one), or the agent's: `ResourceFailed` (a wait's resource ended failed), `LocalStateError` (the local provider's state file), `ConnectionError` (the cloud could not be reached), `MalformedResponse` (an answer not in the documented shape), `UpdateFailed` (an EKS upgrade failed without an error code)."
           },
           "message": {
             "type": "string"
@@ -7269,7 +7513,7 @@ enum OpenRPCDocument {
           },
           "requestId": {
             "type": "string",
-            "description": "The cloud's request id, for support tickets."
+            "description": "The cloud's request id, for support tickets (aws: the x-amzn-RequestId or x-amz-request-id header, or the RequestId of an XML error body)."
           }
         }
       }

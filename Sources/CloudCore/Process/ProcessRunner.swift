@@ -26,9 +26,6 @@ public enum ProcessRunner {
         public var description: String
     }
 
-    /// Serializes spawning with pipe creation so no child inherits another's pipe ends.
-    private static let spawnLock = Mutex(())
-
     /// Runs `arguments[0]` (a path, or a name looked up on `PATH`) with the rest as arguments.
     /// - Parameters:
     ///   - environment: the child's whole environment (default: the agent's).
@@ -94,7 +91,7 @@ public enum ProcessRunner {
     }
 
     private static func spawn(executable: String, arguments: [String], environment: [String: String]) throws -> (pid_t, Int32, Int32) {
-        try spawnLock.withLock { _ in
+        try SpawnGate.run { () throws(Failure) -> (pid_t, Int32, Int32) in
             var input: [Int32] = [0, 0], output: [Int32] = [0, 0], errors: [Int32] = [0, 0]
             guard pipe(&input) == 0, pipe(&output) == 0, pipe(&errors) == 0 else {
                 throw Failure(description: "cannot create pipes: \(String(cString: strerror(errno)))")
