@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Diagnostics
 import Foundation
 import Synchronization
 
@@ -45,6 +46,13 @@ public final class MotoFixture: Sendable {
         process = try ChildProcess.spawn(["/usr/bin/env", "python3", root.appendingPathComponent("scripts/moto-server").path,
                                           "--state-file", stateFile, "--watch-stdin", "yes"],
                                          environment: ProcessInfo.processInfo.environment)
+        // Drain stderr so moto never blocks on a full pipe.
+        let errors = process.stderrFD
+        DetachedThread.start {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while buffer.withUnsafeMutableBytes({ read(errors, $0.baseAddress, $0.count) }) > 0 {}
+            close(errors)
+        }
         var line: [UInt8] = []
         var byte: UInt8 = 0
         while line.count < 4096, read(process.stdoutFD, &byte, 1) == 1, byte != 10 { line.append(byte) }
@@ -54,6 +62,8 @@ public final class MotoFixture: Sendable {
             process.send(SIGKILL)
             throw POSIXError(.ECHILD)
         }
+        // The file holds a secret: it has been read, so it goes now.
+        try? FileManager.default.removeItem(atPath: stateFile)
         func text(_ key: String) -> String { state[key] as? String ?? "" }
         endpoint = text("endpoint")
         region = text("region")
