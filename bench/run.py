@@ -9,7 +9,12 @@ Measures, in one run:
   5. waits: 1,000 concurrent `waitClusterReady` on a slow `local` provider in
      one agent (10 clusters x 100 waits, then 1,000 clusters x 1 wait): the
      agent's peak RSS, its CPU per minute of waiting, and its poll counts from
-     `debug.stats` (`--waits` runs only this, `--no-waits` skips it).
+     `debug.stats` (`--waits` runs only this, `--no-waits` skips it);
+  6. aws: `getCluster` through the agent's `aws` provider against one local
+     moto server (scripts/moto-server, signature checking on), interleaved
+     with `aws eks describe-cluster`, boto3 `describe_cluster` and a raw
+     SigV4-signed HTTP request as the floor (`--aws` runs only this,
+     `--no-aws` skips it). Only ever talks to moto on 127.0.0.1.
 
 It also measures 1-4 against `cat` (an echo that does no work) as a
 "harness floor": the cost of Python + pipes + process wake-ups on its own.
@@ -18,15 +23,20 @@ Prints a table and writes bench/RESULTS.md (a part not run this time is kept
 from the existing file).  Exits 0 unless the agent
 misbehaves (wrong, missing or duplicate responses, crash, hang, non-zero exit);
 a missed target is reported, never fatal.  Exit 1 = agent misbehaviour,
-exit 2 = could not build / find the binary or bad usage.
+exit 2 = could not build / find the binary, bad usage, or (`--aws` only) the
+AWS benchmark could not be set up.
 
-Standard library only; Python 3.9+.
+Standard library only (Python 3.9+), except part 6, which needs boto3 and
+moto[server] (for scripts/moto-server), and measures the aws CLI when `aws` is
+on PATH; when part 6 cannot be set up, a full run skips it (keeping its
+section) and `--aws` exits 2.
 """
 
 import argparse
 import datetime
 import functools
 import gc
+import http.client
 import json
 import math
 import os
@@ -40,6 +50,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_SCRATCH = ".build-bench"
@@ -346,11 +357,11 @@ def spawn_cat(label):
     return ep
 
 
-def spawn_socket(binary, label, errfile, sock_path):
+def spawn_socket(binary, label, errfile, sock_path, env=None):
     # stdin is a pipe kept open (and unused) so that an agent that also watches
     # stdin does not see EOF; stdout is discarded.
     proc = subprocess.Popen([binary, "serve", "--socket", sock_path, "--log-level", "error"],
-                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errfile, bufsize=0)
+                            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=errfile, bufsize=0, env=env)
     ep = Endpoint(label, proc, errfile.name)
     deadline = time.monotonic() + SOCKET_WAIT
     sock = None
@@ -1435,6 +1446,730 @@ def run_waits(binary, args, tmpdir, log):
 
 
 # --------------------------------------------------------------------------
+# AWS: `getCluster` through the agent against one moto server, side by side with the aws CLI,
+# boto3 and a raw SigV4-signed HTTP request, interleaved in rounds.
+
+
+MOTO_SCRIPT = os.path.join(REPO, "scripts", "moto-server")
+AWS_HEADING = "## AWS"
+AWS_PROVIDER = "aws"
+AWS_CLUSTER = "bench-aws"
+AWS_K8S_VERSION = "1.30"
+MOTO_START_TIMEOUT = 120.0    # moto-server bootstraps IAM/EC2 before printing `ready` (~4 s)
+MOTO_STOP_TIMEOUT = 15.0
+AWS_CALL_TIMEOUT = 30.0       # one getCluster / describe_cluster / raw request
+AWS_CLI_TIMEOUT = 60.0        # one `aws eks describe-cluster` process
+AWS_COUNT_CALLS = 10          # calls per client while moto's request recorder is on
+AWS_ID_BASE = 5_000_000       # ids of the agent requests in this part
+AWS_LOOPBACK = ("127.0.0.1",)
+
+
+class SetupError(Exception):
+    """The AWS benchmark could not run (boto3, moto or the aws CLI missing, moto did not start,
+    a reference client failed). Not the agent's misbehaviour."""
+
+
+def aws_clean_env(base):
+    """`base` without any AWS_* setting of the caller: no profile, no config or credentials
+    file, no instance metadata; proxies bypassed for the loopback moto endpoint."""
+    env = {k: v for k, v in base.items() if not k.startswith("AWS_")}
+    env["AWS_CONFIG_FILE"] = os.devnull
+    env["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+    env["AWS_EC2_METADATA_DISABLED"] = "true"
+    no_proxy = env.get("NO_PROXY", env.get("no_proxy", ""))
+    extra = "127.0.0.1,localhost"
+    env["NO_PROXY"] = env["no_proxy"] = ("%s,%s" % (no_proxy, extra)) if no_proxy else extra
+    return env
+
+
+class _Environ:
+    """Temporarily replaces os.environ (boto3 in this process reads it)."""
+
+    def __init__(self, env):
+        self.env = env
+        self.saved = None
+
+    def __enter__(self):
+        self.saved = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(self.env)
+        return self
+
+    def __exit__(self, *exc):
+        os.environ.clear()
+        os.environ.update(self.saved)
+        return False
+
+
+def dist_version(name):
+    try:
+        from importlib import metadata
+        return metadata.version(name)
+    except Exception:  # noqa: BLE001 - any failure: unknown
+        return "unknown"
+
+
+class MotoServer:
+    """One `scripts/moto-server --state-file F --watch-stdin yes` (signature checking on), with
+    moto's request recorder pointed at a file of ours (off until start_recording)."""
+
+    def __init__(self, tmpdir):
+        self.state_path = os.path.join(tmpdir, "moto-state.json")
+        self.record_path = os.path.join(tmpdir, "moto-recording.jsonl")
+        self.errpath = os.path.join(tmpdir, "moto.stderr")
+        self.proc = None
+
+    def start(self):
+        if not os.access(MOTO_SCRIPT, os.X_OK):
+            raise SetupError("%s is missing or not executable" % MOTO_SCRIPT)
+        env = dict(os.environ, MOTO_RECORDER_FILEPATH=self.record_path)
+        env.pop("MOTO_ENABLE_RECORDING", None)
+        with open(self.errpath, "ab") as ef:
+            self.proc = subprocess.Popen([MOTO_SCRIPT, "--state-file", self.state_path, "--watch-stdin", "yes"],
+                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=ef, env=env,
+                                         bufsize=0)
+        buf = b""
+        t0 = perf()
+        with Watchdog(self.proc, MOTO_START_TIMEOUT) as wd:
+            try:
+                while NL not in buf:
+                    chunk = os.read(self.proc.stdout.fileno(), 4096)
+                    if not chunk:
+                        break
+                    buf += chunk
+            except OSError:
+                pass
+        self.start_seconds = (perf() - t0) / 1e9
+        line = buf.split(NL, 1)[0].decode("utf-8", "replace").strip()
+        if not line.startswith("ready "):
+            self.stop()
+            why = ("not ready within %.0f s (killed)" % MOTO_START_TIMEOUT) if wd.fired else \
+                  ("exited with code %s" % self.proc.returncode)
+            hint = " (exit 3: moto is not installed; python3 -m pip install 'moto[server]' boto3)" \
+                if self.proc.returncode == 3 else ""
+            raise SetupError("scripts/moto-server %s%s; stderr tail: %s"
+                             % (why, hint, stderr_tail(self.errpath, 5).replace("\n", " ⏎ ")))
+        endpoint = line[len("ready "):].strip()
+        try:
+            with open(self.state_path) as f:
+                state = json.load(f)
+        except (OSError, ValueError) as e:
+            self.stop()
+            raise SetupError("cannot read moto-server's state file: %s" % e)
+        missing = [k for k in ("endpoint", "region", "accessKeyId", "secretAccessKey", "eksRoleArn", "subnets")
+                   if not state.get(k)]
+        if missing:
+            self.stop()
+            raise SetupError("moto-server's state file lacks %s" % ", ".join(missing))
+        u = urllib.parse.urlsplit(endpoint)
+        # Only ever the moto server we started, on the loopback interface.
+        if state["endpoint"] != endpoint or u.scheme != "http" or u.hostname not in AWS_LOOPBACK or not u.port:
+            self.stop()
+            raise SetupError("refusing to run: moto endpoint %r is not http://127.0.0.1:PORT" % endpoint)
+        self.state = state
+        self.endpoint = endpoint
+        self.host, self.port = u.hostname, u.port
+        return state
+
+    def moto_api(self, action):
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
+        try:
+            conn.request("POST", "/moto-api/recorder/%s" % action, body=b"")
+            resp = conn.getresponse()
+            body = resp.read()
+        finally:
+            conn.close()
+        if resp.status != 200:
+            raise SetupError("moto recorder %s: HTTP %d %s" % (action, resp.status, short(body, 200)))
+
+    def record(self, fn, n):
+        """Calls fn() n times with moto's request recorder on; returns the recorded
+        (method, path) pairs, or None if moto recorded nothing at all."""
+        self.moto_api("reset-recording")
+        self.moto_api("start-recording")
+        try:
+            for _ in range(n):
+                fn()
+        finally:
+            self.moto_api("stop-recording")
+        out = []
+        try:
+            with open(self.record_path) as f:
+                for ln in f:
+                    if ln.strip():
+                        e = json.loads(ln)
+                        out.append((e.get("method"), urllib.parse.urlsplit(e.get("url") or "").path))
+        except (OSError, ValueError):
+            return None
+        return out or None
+
+    def stop(self):
+        if self.proc is None:
+            return None
+        try:
+            self.proc.stdin.close()    # --watch-stdin yes: EOF stops it (and it removes the state file)
+        except OSError:
+            pass
+        try:
+            rc = self.proc.wait(MOTO_STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            rc = self.proc.wait()
+        try:
+            self.proc.stdout.close()
+        except OSError:
+            pass
+        return rc
+
+
+class AgentSocketClient:
+    """Sequential JSON-RPC calls over the agent's Unix socket (an Endpoint from spawn_socket)."""
+
+    def __init__(self, ep):
+        self.ep = ep
+        self.next_id = AWS_ID_BASE
+        ep.sock.settimeout(AWS_CALL_TIMEOUT)
+
+    def _line(self, what):
+        ep = self.ep
+        while True:
+            i = ep.buf.find(NL)
+            if i >= 0:
+                line = ep.buf[:i]
+                ep.buf = ep.buf[i + 1:]
+                return line
+            try:
+                chunk = ep.sock.recv(65536)
+            except socket.timeout:
+                ep.kill()
+                raise AgentError("%s: no response within %.0f s while waiting for %s; agent hung (killed)"
+                                 % (ep.label, AWS_CALL_TIMEOUT, what))
+            except OSError:
+                chunk = b""
+            if not chunk:
+                raise AgentError("%s: connection closed while waiting for %s%s" % (ep.label, what, ep.describe_death()))
+            ep.buf += chunk
+
+    def call(self, method, params):
+        self.next_id += 1
+        rid = self.next_id
+        self.ep.write((json.dumps({"jsonrpc": "2.0", "id": rid, "method": method, "params": params},
+                                  separators=(",", ":")) + "\n").encode())
+        what = "the response to %s (id %d)" % (method, rid)
+        while True:
+            line = self._line(what)
+            obj = decode_msg(line)
+            if "id" not in obj and "method" in obj:
+                continue  # a notification
+            if obj.get("id") != rid:
+                raise AgentError("%s: expected %s, got %r" % (self.ep.label, what, short(line)))
+            if "error" in obj or "result" not in obj:
+                raise AgentError("%s: %s is an error: %r" % (self.ep.label, what, short(line)))
+            return obj["result"]
+
+
+class RawSigV4:
+    """GETs to moto on one http.client connection, each signed (SigV4, service eks) by botocore's
+    SigV4Auth just before it is sent. The connection is kept for the next request when the server
+    allows it; moto's werkzeug server answers `Connection: close`, so http.client reconnects
+    (counted in `connects`)."""
+
+    def __init__(self, endpoint, region, key, secret):
+        from botocore.auth import SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        u = urllib.parse.urlsplit(endpoint)
+        self.base = "%s://%s" % (u.scheme, u.netloc)
+        self.signer = SigV4Auth(Credentials(key, secret), "eks", region)
+        self.AWSRequest = AWSRequest
+        self.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=AWS_CALL_TIMEOUT)
+        self.connects = 0
+        self.requests = 0
+        self.closed_by_server = 0
+
+    def get(self, path):
+        req = self.AWSRequest(method="GET", url=self.base + path)
+        self.signer.add_auth(req)
+        if self.conn.sock is None:
+            self.connects += 1
+        self.conn.request("GET", path, headers=dict(req.headers.items()))
+        resp = self.conn.getresponse()
+        body = resp.read()
+        self.requests += 1
+        if resp.will_close:
+            self.closed_by_server += 1
+        if resp.status != 200:
+            raise SetupError("raw GET %s: HTTP %d: %s" % (path, resp.status, short(body, 200)))
+        return json.loads(body)
+
+    def close(self):
+        self.conn.close()
+
+
+def aws_stats(samples_ns):
+    s = sorted(x / 1e6 for x in samples_ns)
+    return {"median": statistics.median(s), "p90": percentile(s, 90), "min": s[0], "max": s[-1],
+            "mean": sum(s) / len(s), "n": len(s)}
+
+
+def split_evenly(total, parts):
+    return [total * (i + 1) // parts - total * i // parts for i in range(parts)]
+
+
+AWS_CLIENTS = ("agent", "cli", "boto3", "raw", "raw2")
+AWS_LABELS = {
+    "agent": "agent `getCluster` (Unix socket, one long-lived agent)",
+    "cli": "`aws eks describe-cluster` (one process per call)",
+    "boto3": "boto3 `describe_cluster` (one client, in process)",
+    "raw": "raw HTTP `GET /clusters/N` (SigV4, http.client) — floor",
+    "raw2": "raw HTTP, the agent's 2 requests (`GET /clusters/N` + `/node-groups`)",
+}
+
+
+def run_aws(binary, args, tmpdir, log):
+    """The AWS benchmark. Returns (A, errors); errors are agent misbehaviour. Raises SetupError
+    when it cannot run at all."""
+    try:
+        import boto3
+        import botocore
+    except ImportError as e:
+        raise SetupError("boto3 is not importable (%s); python3 -m pip install boto3 'moto[server]'" % e)
+    A = {"started": datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat(),
+         "info": machine_info(), "git": git_rev(), "params": {}, "stats": {}, "cpu": {}, "requests": {}}
+    aws_cli = shutil.which("aws")
+    A["versions"] = {"boto3": boto3.__version__, "botocore": botocore.__version__,
+                     "werkzeug": dist_version("werkzeug"), "python": platform.python_version()}
+    if aws_cli:
+        try:
+            v = subprocess.run([aws_cli, "--version"], capture_output=True, text=True, timeout=60,
+                               env=aws_clean_env(os.environ))
+            A["versions"]["aws-cli"] = (v.stdout.strip() or v.stderr.strip()).splitlines()[0]
+        except (OSError, subprocess.SubprocessError, IndexError) as e:
+            raise SetupError("`aws --version` failed: %s" % e)
+        A["aws_cli_path"] = aws_cli
+    else:
+        log("note: no `aws` on PATH: the AWS CLI is not measured")
+
+    clean = aws_clean_env(os.environ)
+    errors = []
+    moto = MotoServer(tmpdir)
+    agent_ep = None
+    raw = None
+    state_home = tempfile.mkdtemp(prefix="cloud-agent-bench-state-", dir=tmpdir)
+    config_home = tempfile.mkdtemp(prefix="cloud-agent-bench-config-", dir=tmpdir)
+    agent_err = os.path.join(tmpdir, "aws-agent.stderr")
+    with _Environ(clean):
+        try:
+            log("aws: starting scripts/moto-server ...")
+            st = moto.start()
+            A["versions"]["moto"] = st.get("motoVersion") or dist_version("moto")
+            A["moto_start_seconds"] = moto.start_seconds
+            endpoint, region, name = st["endpoint"], st["region"], AWS_CLUSTER
+            log("aws: moto %s ready at %s in %.1f s; creating EKS cluster %r ..."
+                % (A["versions"]["moto"], endpoint, moto.start_seconds, name))
+
+            session = boto3.session.Session(aws_access_key_id=st["accessKeyId"],
+                                            aws_secret_access_key=st["secretAccessKey"], region_name=region)
+            eks = session.client("eks", endpoint_url=endpoint)
+            try:
+                created = eks.create_cluster(name=name, version=AWS_K8S_VERSION, roleArn=st["eksRoleArn"],
+                                             resourcesVpcConfig={"subnetIds": st["subnets"][:2]})["cluster"]
+            except botocore.exceptions.BotoCoreError as e:
+                raise SetupError("boto3 create_cluster failed: %s" % e)
+            except botocore.exceptions.ClientError as e:
+                raise SetupError("boto3 create_cluster failed: %s" % e)
+            arn = created.get("arn")
+            A["cluster"] = {"name": name, "version": AWS_K8S_VERSION, "status": created.get("status")}
+
+            # 1. the agent: one long-lived `serve --socket`, provider `aws` pointed at moto
+            agent_env = dict(clean, XDG_STATE_HOME=state_home, XDG_CONFIG_HOME=config_home)
+            with open(agent_err, "ab") as ef:
+                agent_ep = spawn_socket(binary, "aws/agent", ef, os.path.join(tmpdir, "aws-agent.sock"), env=agent_env)
+            agent = AgentSocketClient(agent_ep)
+            init = agent.call("initialize", {})
+            methods = (init.get("capabilities") or {}).get("methods") or []
+            missing = [m for m in ("configureProvider", "getCluster") if m not in methods]
+            if missing:
+                raise AgentError("aws/agent: the agent does not offer %s" % ", ".join(missing))
+            agent.call("configureProvider", {"name": AWS_PROVIDER, "kind": "aws", "region": region,
+                                             "endpointURL": endpoint, "accessKeyId": st["accessKeyId"],
+                                             "secretAccessKey": st["secretAccessKey"]})
+            agent_params = {"provider": AWS_PROVIDER, "name": name}
+
+            def agent_call():
+                r = agent.call("getCluster", agent_params)
+                if not isinstance(r, dict) or r.get("name") != name:
+                    raise AgentError("aws/agent: getCluster %s: unexpected result %r" % (name, short(json.dumps(r))))
+                return r
+
+            first = agent_call()
+            if arn and first.get("id") != arn:
+                raise AgentError("aws/agent: getCluster %s: id %r, expected the cluster ARN %r"
+                                 % (name, first.get("id"), arn))
+            A["agent_result"] = {k: first.get(k) for k in ("status", "version", "cloud", "provider")}
+            A["agent_result"]["nodePools"] = len(first.get("nodePools") or [])
+
+            # 3. boto3, one client
+            def boto3_call():
+                r = eks.describe_cluster(name=name)["cluster"]
+                if r.get("name") != name:
+                    raise SetupError("boto3 describe_cluster: unexpected cluster %r" % r.get("name"))
+
+            # 4. raw HTTP, kept alive, signed per call
+            raw = RawSigV4(endpoint, region, st["accessKeyId"], st["secretAccessKey"])
+            path1 = "/clusters/%s" % urllib.parse.quote(name, safe="")
+            path2 = "/clusters/%s/node-groups?maxResults=100" % urllib.parse.quote(name, safe="")
+
+            def raw_call():
+                if raw.get(path1)["cluster"]["name"] != name:
+                    raise SetupError("raw GET %s: unexpected cluster" % path1)
+
+            def raw2_call():
+                if raw.get(path1)["cluster"]["name"] != name:
+                    raise SetupError("raw GET %s: unexpected cluster" % path1)
+                if not isinstance(raw.get(path2).get("nodegroups"), list):
+                    raise SetupError("raw GET %s: no nodegroups list" % path2)
+
+            # 2. the aws CLI, one process per call
+            cli_env = dict(clean, AWS_ACCESS_KEY_ID=st["accessKeyId"], AWS_SECRET_ACCESS_KEY=st["secretAccessKey"],
+                           AWS_CONFIG_FILE=os.devnull)
+            cli_argv = [aws_cli, "eks", "describe-cluster", "--name", name, "--endpoint-url", endpoint,
+                        "--region", region] if aws_cli else None
+            A["cli_argv"] = "aws eks describe-cluster --name %s --endpoint-url %s --region %s" % (name, endpoint, region)
+
+            def cli_call():
+                try:
+                    r = subprocess.run(cli_argv, env=cli_env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, timeout=AWS_CLI_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    raise SetupError("aws eks describe-cluster took more than %.0f s" % AWS_CLI_TIMEOUT)
+                if r.returncode != 0:
+                    raise SetupError("aws eks describe-cluster exited %d: %s"
+                                     % (r.returncode, short(r.stderr.decode("utf-8", "replace").strip(), 300)))
+                if json.loads(r.stdout)["cluster"]["name"] != name:
+                    raise SetupError("aws eks describe-cluster: unexpected cluster")
+
+            calls = {"agent": agent_call, "boto3": boto3_call, "raw": raw_call, "raw2": raw2_call}
+            counts = {"agent": args.aws_calls, "boto3": args.aws_calls, "raw": args.aws_calls,
+                      "raw2": args.aws_calls}
+            if cli_argv:
+                calls["cli"] = cli_call
+                counts["cli"] = args.aws_cli_calls
+            keys = [k for k in AWS_CLIENTS if k in calls]
+            rounds = args.aws_rounds
+            per_round = {k: split_evenly(counts[k], rounds) for k in keys}
+            A["params"] = {"rounds": rounds, "calls": counts, "warmup": args.aws_warmup,
+                           "cli_warmup": 1 if args.aws_warmup > 0 else 0}
+
+            # warm-up (discarded): connections, caches, moto's code paths, the CLI's files
+            log("aws: warm-up (%d calls per in-process client, %d CLI) ..."
+                % (args.aws_warmup, A["params"]["cli_warmup"]))
+            for k in keys:
+                for _ in range(A["params"]["cli_warmup"] if k == "cli" else args.aws_warmup):
+                    calls[k]()
+
+            # the measured rounds: each round runs every client, in a rotating order
+            samples = {k: [] for k in keys}
+            cpu = {k: {"agent": 0, "moto": 0, "client": 0.0, "wall": 0} for k in keys}
+            agent_pid, moto_pid = agent_ep.proc.pid, moto.proc.pid
+            log("aws: %d rounds: %s ..." % (rounds, ", ".join("%s %d" % (k, counts[k]) for k in keys)))
+            for r in range(rounds):
+                order = keys[r % len(keys):] + keys[:r % len(keys)]
+                for k in order:
+                    n = per_round[k][r]
+                    if not n:
+                        continue
+                    fn, out = calls[k], samples[k]
+                    gc.collect()
+                    gc.disable()
+                    try:
+                        t_own = os.times()
+                        a0, m0, w0 = read_cpu_ticks(agent_pid), read_cpu_ticks(moto_pid), perf()
+                        for _ in range(n):
+                            t0 = perf()
+                            fn()
+                            out.append(perf() - t0)
+                        a1, m1, w1 = read_cpu_ticks(agent_pid), read_cpu_ticks(moto_pid), perf()
+                        t_own1 = os.times()
+                    finally:
+                        gc.enable()
+                    c = cpu[k]
+                    c["agent"] += (a1 - a0) if a0 is not None and a1 is not None else 0
+                    c["moto"] += (m1 - m0) if m0 is not None and m1 is not None else 0
+                    if k == "cli":
+                        c["client"] += (t_own1.children_user + t_own1.children_system
+                                        - t_own.children_user - t_own.children_system)
+                    else:
+                        c["client"] += t_own1.user + t_own1.system - t_own.user - t_own.system
+                    c["wall"] += w1 - w0
+            for k in keys:
+                A["stats"][k] = aws_stats(samples[k])
+                n = len(samples[k])
+                A["cpu"][k] = {"agent_ms": cpu[k]["agent"] / CLK_TCK * 1000.0 / n,
+                               "moto_ms": cpu[k]["moto"] / CLK_TCK * 1000.0 / n,
+                               "client_ms": cpu[k]["client"] * 1000.0 / n}
+            A["raw_connects"], A["raw_requests"], A["raw_closed"] = raw.connects, raw.requests, raw.closed_by_server
+            A["agent_idle"] = {"ticks": sum(cpu[k]["agent"] for k in keys if k != "agent"),
+                               "seconds": sum(cpu[k]["wall"] for k in keys if k != "agent") / 1e9}
+
+            # HTTP requests moto receives per call, from moto's request recorder (off while timing)
+            log("aws: counting the HTTP requests moto receives per call (%d calls each, recorder on) ..."
+                % AWS_COUNT_CALLS)
+            for k in keys:
+                n = 1 if k == "cli" else AWS_COUNT_CALLS
+                rec = moto.record(calls[k], n)
+                if rec is None:
+                    A["requests"][k] = None
+                    continue
+                kinds = {}
+                for m, p in rec:
+                    p = p.replace("/" + urllib.parse.quote(name, safe=""), "/N", 1)
+                    kinds["%s %s" % (m, p)] = kinds.get("%s %s" % (m, p), 0) + 1
+                A["requests"][k] = {"calls": n, "total": len(rec), "kinds": kinds}
+        except AgentError as e:
+            errors.append(e)
+        finally:
+            if raw is not None:
+                raw.close()
+            if agent_ep is not None:
+                if agent_ep.proc.poll() is None:
+                    try:
+                        stop_socket(agent_ep)
+                    except AgentError as e:
+                        errors.append(e)
+                else:
+                    agent_ep.kill()
+            A["moto_exit"] = moto.stop()
+            shutil.rmtree(state_home, ignore_errors=True)
+            shutil.rmtree(config_home, ignore_errors=True)
+    notes = []
+    try:
+        size = os.path.getsize(agent_err)
+    except OSError:
+        size = 0
+    if size:
+        notes.append("aws/agent wrote %d bytes to stderr; last lines: `%s`"
+                     % (size, short(stderr_tail(agent_err, 3).replace("\n", " ⏎ "), 400)))
+    A["stderr_notes"] = notes
+    return A, errors
+
+
+def fmt_ms(x):
+    return "%.2f ms" % x if x < 100 else "%.0f ms" % x
+
+
+def aws_requests_text(req):
+    if not req:
+        return "not counted"
+    per = req["total"] / req["calls"]
+    return ("%d" % per) if req["total"] % req["calls"] == 0 else "%.1f" % per
+
+
+HEADERS_AWS = ("Client", "HTTP requests to moto per call", "Median", "p90", "Min", "Calls",
+               "Client CPU per call", "moto CPU per call")
+
+
+def build_aws_rows(A):
+    rows = []
+    for k in AWS_CLIENTS:
+        s = A["stats"].get(k)
+        if not s:
+            continue
+        c = A["cpu"].get(k, {})
+        own = c.get("agent_ms") if k == "agent" else c.get("client_ms")
+        rows.append((AWS_LABELS[k], aws_requests_text(A["requests"].get(k)), fmt_ms(s["median"]), fmt_ms(s["p90"]),
+                     fmt_ms(s["min"]), fmt_int(s["n"]),
+                     ("%s (%s)" % (fmt_ms(own), CPU_OWNER[k])) if own is not None else "—",
+                     fmt_ms(c["moto_ms"]) if "moto_ms" in c else "—"))
+    return rows
+
+
+CPU_OWNER = {"agent": "the agent", "cli": "the aws process", "boto3": "Python", "raw": "Python", "raw2": "Python"}
+
+
+def aws_ratio_lines(A):
+    S = A["stats"]
+    out = []
+    ag = S.get("agent")
+    if not ag:
+        return out
+    m = ag["median"]
+    if S.get("cli"):
+        c = S["cli"]["median"]
+        out.append("agent / aws CLI (medians): %.3f (%s against %s: the CLI takes %.0f× as long)"
+                   % (m / c, fmt_ms(m), fmt_ms(c), c / m))
+    if S.get("boto3"):
+        b = S["boto3"]["median"]
+        out.append("agent / boto3 (medians): %.2f (%s against %s)" % (m / b, fmt_ms(m), fmt_ms(b)))
+    if S.get("raw"):
+        r = S["raw"]["median"]
+        out.append("agent overhead over the raw request (1 request): %+.2f ms (agent median − raw median), "
+                   "ratio %.2f" % (m - r, m / r))
+    if S.get("raw2"):
+        r = S["raw2"]["median"]
+        out.append("agent overhead over the same 2 raw requests: %+.2f ms, ratio %.2f" % (m - r, m / r))
+    return out
+
+
+def aws_detail_lines(A):
+    det = []
+    ar = A.get("agent_result")
+    if ar:
+        det.append("getCluster on the aws provider makes DescribeCluster (`GET /clusters/N`) + ListNodegroups "
+                   "(`GET /clusters/N/node-groups`) + one DescribeNodegroup per node group; the benchmark cluster "
+                   "has %d node group(s), so %s. The CLI, boto3 and the raw floor make one DescribeCluster."
+                   % (ar["nodePools"], "2 requests per getCluster" if ar["nodePools"] == 0
+                      else "%d requests per getCluster" % (2 + ar["nodePools"])))
+    req = A.get("requests") or {}
+    parts = []
+    for k in AWS_CLIENTS:
+        r = req.get(k)
+        if r:
+            parts.append("%s %s in %d call(s) (%s)" % (k, fmt_int(r["total"]), r["calls"],
+                                                       ", ".join("%s × %d" % (p, n) for p, n in sorted(r["kinds"].items()))))
+        elif k in req:
+            parts.append("%s: nothing recorded" % k)
+    if parts:
+        det.append("requests moto received, counted with moto's request recorder after the timed rounds: "
+                   + "; ".join(parts))
+    for k in AWS_CLIENTS:
+        s = A["stats"].get(k)
+        if not s:
+            continue
+        c = A["cpu"].get(k, {})
+        line = ("%s: n=%s, min %s, median %s, mean %s, p90 %s, max %s; CPU per call: moto %.2f ms"
+                % (k, fmt_int(s["n"]), fmt_ms(s["min"]), fmt_ms(s["median"]), fmt_ms(s["mean"]), fmt_ms(s["p90"]),
+                   fmt_ms(s["max"]), c.get("moto_ms", 0)))
+        if k == "agent":
+            line += ", agent %.2f ms, benchmark client %.2f ms" % (c.get("agent_ms", 0), c.get("client_ms", 0))
+        elif k == "cli":
+            line += ", the aws process %.0f ms" % c.get("client_ms", 0)
+        else:
+            line += ", this Python process %.2f ms" % c.get("client_ms", 0)
+        det.append(line)
+    if "raw_connects" in A:
+        det.append("moto's server (werkzeug) closes the connection after every response (`Connection: close` "
+                   "on %s of the raw floors' %s requests, warm-up included; %s TCP connections opened), so no client "
+                   "can keep a connection alive: every request to moto, from any client, opens a new loopback TCP "
+                   "connection" % (fmt_int(A["raw_closed"]), fmt_int(A["raw_requests"]), fmt_int(A["raw_connects"])))
+    ai = A.get("agent_idle")
+    if ai and ai["seconds"] > 0:
+        det.append("agent CPU while the other clients ran (the agent idle): %.2f s in %.1f s"
+                   % (ai["ticks"] / CLK_TCK, ai["seconds"]))
+    if ar:
+        det.append("agent's view of the cluster: status %s, version %s" % (ar.get("status"), ar.get("version")))
+    if "moto_start_seconds" in A:
+        det.append("moto-server start (bootstrap included) %.1f s; exit status after stdin EOF %s"
+                   % (A["moto_start_seconds"], A.get("moto_exit")))
+    return det
+
+
+def aws_versions_text(A):
+    v = A["versions"]
+    parts = ["aws-cli: %s%s" % (v["aws-cli"], " (`%s`)" % A["aws_cli_path"] if A.get("aws_cli_path") else "")
+             if v.get("aws-cli") else "aws-cli: not found (not measured)",
+             "boto3 %s" % v.get("boto3"), "botocore %s" % v.get("botocore"), "moto %s" % v.get("moto", "?"),
+             "werkzeug %s" % v.get("werkzeug"), "CPython %s" % v.get("python")]
+    return "; ".join(parts)
+
+
+def aws_params_text(A):
+    p = A["params"]
+    if not p:
+        return "—"
+    c = p["calls"]
+    return ("%d round(s); per client %s; warm-up %d call(s) per in-process client and %d CLI call(s), discarded"
+            % (p["rounds"], ", ".join("%s %s" % (k, fmt_int(c[k])) for k in AWS_CLIENTS if k in c), p["warmup"],
+               p["cli_warmup"]))
+
+
+def aws_method_note(moto_version):
+    return (
+        "One moto server (`scripts/moto-server --state-file F --watch-stdin yes`: moto %s with SigV4 signature "
+        "checking on, on 127.0.0.1; stopped by closing its stdin) and one EKS cluster, `%s`, created with boto3 "
+        "(`create_cluster(name, version=\"%s\", roleArn=eksRoleArn, resourcesVpcConfig={\"subnetIds\": subnets[:2]})`, "
+        "no node groups). Every client uses the keys moto-server bootstrapped, with every `AWS_*` variable of the "
+        "caller removed, `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` = /dev/null and proxies bypassed for "
+        "127.0.0.1. The clients: (1) one long-lived `cloud-agent serve --socket PATH --log-level error` (the "
+        "release build; its own empty `XDG_STATE_HOME`/`XDG_CONFIG_HOME`) configured with `configureProvider "
+        "{\"name\": \"aws\", \"kind\": \"aws\", \"region\", \"endpointURL\", \"accessKeyId\", \"secretAccessKey\"}`, "
+        "then sequential `getCluster {\"provider\": \"aws\", \"name\"}` over one Unix-socket connection (each "
+        "response parsed, its name checked; the first one's `id` must be the cluster ARN); (2) `aws eks "
+        "describe-cluster --name N --endpoint-url E --region R`, one process per call as a shell script would run "
+        "it, keys in `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`, its JSON output parsed; (3) boto3 "
+        "`describe_cluster(name=N)` on one client created once (default botocore configuration); (4) the floor: "
+        "`GET /clusters/N` with `http.client` on one `HTTPConnection` (kept alive where the server allows it; "
+        "moto's werkzeug server sends `Connection: close`, so it reconnects for each request, as every client "
+        "must), signed for each call by botocore's `SigV4Auth` (service eks), the JSON body parsed; and (5) the "
+        "same with the agent's two requests "
+        "(`GET /clusters/N` then `GET /clusters/N/node-groups?maxResults=100`). After a discarded warm-up, the "
+        "calls run in rounds; each round runs a share of every client's calls, one client after the other, the "
+        "order rotating from round to round, so that noise on the machine falls on all of them alike. A call's "
+        "latency is `time.perf_counter_ns` around it (request out to response parsed; for the CLI, spawn to "
+        "exit), with Python's garbage collector off during a client's batch (collected between batches). "
+        "Percentiles are nearest-rank. CPU per call is CPU time (user + system) over a client's timed batches "
+        "divided by its calls: moto's and the agent's from /proc/PID/stat (clock ticks of 1/%d s), the "
+        "benchmark's own Python process's from os.times() (for boto3 and the raw floors: the client's CPU, signing "
+        "and parsing included), the aws processes' from os.times() children times. After the timed rounds, moto's request recorder (`/moto-api/recorder/`, off while "
+        "timing) records %d calls of each client (1 of the CLI) to count the HTTP requests moto receives per call. "
+        "moto does the same work for every client's DescribeCluster, so the differences are the clients' own "
+        "cost plus, for the agent, its second request (ListNodegroups)."
+        % (moto_version, AWS_CLUSTER, AWS_K8S_VERSION, CLK_TCK, AWS_COUNT_CALLS)
+    )
+
+
+def aws_section(A, binary, errors):
+    info = A["info"]
+    lines = [AWS_HEADING, ""]
+    lines.append("Generated by `python3 bench/run.py --aws` (or a full run). `getCluster` through the agent's "
+                 "`aws` provider against moto, next to the AWS CLI, boto3 and a raw signed HTTP request, "
+                 "interleaved in one run.")
+    lines.append("")
+    lines.append("- Date: %s" % A["started"])
+    lines.append("- Machine: %s CPUs (nproc), %s; kernel %s; load average at start %s"
+                 % (info["nproc"], info["cpu"], info["kernel"], info["load"]))
+    lines.append("- Binary: `%s`, %s bytes; source %s"
+                 % (os.path.relpath(binary, REPO) if binary.startswith(REPO) else binary,
+                    fmt_int(os.path.getsize(binary)), A.get("git", "unknown")))
+    lines.append("- Versions: %s" % aws_versions_text(A))
+    lines.append("- Parameters: %s" % aws_params_text(A))
+    lines.append("")
+    rows = build_aws_rows(A)
+    if rows:
+        lines.append(md_table(HEADERS_AWS, rows))
+        lines.append("")
+    rl = aws_ratio_lines(A)
+    if rl:
+        lines.append("Ratios:")
+        lines.append("")
+        lines.extend("- " + x for x in rl)
+        lines.append("")
+    det = aws_detail_lines(A)
+    if det:
+        lines.append("Details:")
+        lines.append("")
+        lines.extend("- " + x for x in det)
+        lines.append("")
+    if errors:
+        lines.append("### Agent misbehaviour (AWS)")
+        lines.append("")
+        for e in errors:
+            lines.append("- " + str(e).replace("\n", "\n  "))
+        lines.append("")
+    if A.get("stderr_notes"):
+        lines.append("### Agent stderr (AWS, at --log-level error)")
+        lines.append("")
+        for n in A["stderr_notes"]:
+            lines.append("- " + n)
+        lines.append("")
+    lines.append("### Method (AWS)")
+    lines.append("")
+    lines.append(aws_method_note(A["versions"].get("moto", "?")))
+    lines.append("")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------
 # Build, machine info, reporting
 
 
@@ -1665,34 +2400,41 @@ def ping_report(R, args, binary, errors, info, started):
 
 
 WAITS_HEADING = "## Waits"
+SECTION_HEADINGS = (WAITS_HEADING, AWS_HEADING)   # sections after the ping part, in file order
 
 
 def split_results(path):
-    """(ping part, waits part) of an existing RESULTS.md; either may be None. The waits part
-    is everything from the `## Waits` heading to the end of the file."""
+    """The parts of an existing RESULTS.md: {"ping": ..., "## Waits": ..., "## AWS": ...}, each the
+    text or None. A section runs from its heading line to the next of these headings (or the end);
+    the ping part is everything before the first of them."""
+    parts = {"ping": None}
+    parts.update((h, None) for h in SECTION_HEADINGS)
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except OSError:
-        return None, None
-    lines = text.split("\n")
-    for i, ln in enumerate(lines):
-        if ln.rstrip() == WAITS_HEADING:
-            ping = "\n".join(lines[:i]).rstrip("\n") + "\n"
-            return (ping if ping.strip() else None), "\n".join(lines[i:]).rstrip("\n") + "\n"
-    return (text if text.strip() else None), None
+        return parts
+    key, cur = "ping", []
+    for ln in text.split("\n"):
+        if ln.rstrip() in SECTION_HEADINGS:
+            parts[key] = "\n".join(cur).rstrip("\n") + "\n" if "\n".join(cur).strip() else None
+            key, cur = ln.rstrip(), []
+        cur.append(ln)
+    parts[key] = "\n".join(cur).rstrip("\n") + "\n" if "\n".join(cur).strip() else None
+    return parts
 
 
-def write_results(path, ping_text, waits_text):
+def write_results(path, ping_text, waits_text, aws_text=None):
     """Writes RESULTS.md; a part that was not measured in this run is kept from the existing file."""
-    old_ping, old_waits = split_results(path)
-    ping_text = ping_text or old_ping or ("# cloud-agent benchmark results\n\n"
-                                          "Generated by `python3 bench/run.py`. Do not edit by hand; re-run the "
-                                          "benchmark.\n")
-    waits_text = waits_text or old_waits
+    old = split_results(path)
+    ping_text = ping_text or old["ping"] or ("# cloud-agent benchmark results\n\n"
+                                             "Generated by `python3 bench/run.py`. Do not edit by hand; re-run the "
+                                             "benchmark.\n")
     text = ping_text.rstrip("\n") + "\n"
-    if waits_text:
-        text += "\n" + waits_text.rstrip("\n") + "\n"
+    for heading, new in zip(SECTION_HEADINGS, (waits_text, aws_text)):
+        sec = new or old[heading]
+        if sec:
+            text += "\n" + sec.rstrip("\n") + "\n"
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
 
@@ -1712,6 +2454,11 @@ def main():
                       help="run only the waits benchmark (the other figures in RESULTS.md are kept)")
     mode.add_argument("--no-waits", action="store_true",
                       help="skip the waits benchmark (its section in RESULTS.md is kept)")
+    mode.add_argument("--aws", action="store_true",
+                      help="run only the AWS benchmark (getCluster through the agent against moto, next to the "
+                           "aws CLI, boto3 and a raw signed request; the other figures in RESULTS.md are kept)")
+    ap.add_argument("--no-aws", action="store_true",
+                    help="skip the AWS benchmark (its section in RESULTS.md is kept)")
     g = ap.add_argument_group("ping benchmark (start-up, round trip, throughput)")
     g.add_argument("--startup-runs", type=int, default=20)
     g.add_argument("--warmup", type=int, default=500)
@@ -1734,7 +2481,20 @@ def main():
                    help="skip the scenario with one wait per cluster (--wait-count clusters)")
     g.add_argument("--idle-seconds", type=float, default=3.0,
                    help="measure the idle agent's CPU for this long first, as a reference (0 = skip)")
+    g = ap.add_argument_group("AWS benchmark (needs boto3 and moto[server], measures the aws CLI if on PATH; talks only to a local moto)")
+    g.add_argument("--aws-calls", type=int, default=200,
+                   help="timed calls of the agent, of boto3 and of each raw floor (default 200)")
+    g.add_argument("--aws-cli-calls", type=int, default=20,
+                   help="timed `aws eks describe-cluster` processes (default 20)")
+    g.add_argument("--aws-rounds", type=int, default=10,
+                   help="rounds the calls are spread over, clients interleaved (default 10)")
+    g.add_argument("--aws-warmup", type=int, default=20,
+                   help="discarded warm-up calls per in-process client (the CLI gets 1; default 20)")
     args = ap.parse_args()
+    if args.aws and args.no_aws:
+        ap.error("--aws and --no-aws contradict each other")
+    if min(args.aws_calls, args.aws_cli_calls, args.aws_rounds) < 1 or args.aws_warmup < 0:
+        ap.error("the --aws-* counts must be positive")
     if min(args.startup_runs, args.samples, args.requests, args.lines_per_write) < 1 or args.warmup < 0:
         ap.error("counts must be positive")
     if args.wait_count < 1 or args.wait_clusters < 1 or args.wait_clusters > args.wait_count:
@@ -1744,8 +2504,9 @@ def main():
             ap.error("time scales must be more than 0 and at most 10000")
     if args.idle_seconds < 0:
         ap.error("--idle-seconds must not be negative")
-    run_ping_part = not args.waits
-    run_waits_part = not args.no_waits and bool(waits_scenarios(args))
+    run_ping_part = not (args.waits or args.aws)
+    run_waits_part = not (args.no_waits or args.aws) and bool(waits_scenarios(args))
+    run_aws_part = not (args.waits or args.no_aws)
 
     started = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat()
 
@@ -1765,6 +2526,9 @@ def main():
     errors = []
     wait_errors = []
     W = None
+    aws_errors = []
+    A = None
+    aws_setup_error = None
     tmpdir = tempfile.mkdtemp(prefix="cloud-agent-bench-")
     errpaths = {}
 
@@ -1781,6 +2545,12 @@ def main():
             run_ping_benchmark(binary, args, R, errors, errfile, tmpdir, log)
         if run_waits_part:
             W, wait_errors = run_waits(binary, args, tmpdir, log)
+        if run_aws_part:
+            try:
+                A, aws_errors = run_aws(binary, args, tmpdir, log)
+            except SetupError as e:
+                aws_setup_error = e
+                log("aws: cannot run the AWS benchmark: %s" % e)
     finally:
         notes = []
         for name, p in errpaths.items():
@@ -1824,11 +2594,37 @@ def main():
             print("AGENT MISBEHAVIOUR (waits):")
             for e in wait_errors:
                 print("  - " + str(e))
+    if A is not None:
+        print()
+        print("aws (%s):" % aws_params_text(A))
+        print("versions: %s; %s CPUs" % (aws_versions_text(A), A["info"]["nproc"]))
+        print()
+        rows = build_aws_rows(A)
+        if rows:
+            print(text_table(HEADERS_AWS, [tuple(str(c).replace("`", "") for c in r) for r in rows]))
+            print()
+        for x in aws_ratio_lines(A):
+            print(x)
+        for x in aws_detail_lines(A):
+            print("- " + x.replace("`", ""))
+        for n in A["stderr_notes"]:
+            print("note: " + n)
+        if aws_errors:
+            print("AGENT MISBEHAVIOUR (aws):")
+            for e in aws_errors:
+                print("  - " + str(e))
+    if aws_setup_error is not None:
+        print()
+        print("aws: not measured: %s%s" % (aws_setup_error, " (the AWS section of %s is kept)"
+                                           % os.path.basename(args.results)))
     write_results(args.results,
                   ping_report(R, args, binary, errors, info, started) if run_ping_part else None,
-                  waits_section(W, args, binary, info, wait_errors) if W is not None else None)
+                  waits_section(W, args, binary, info, wait_errors) if W is not None else None,
+                  aws_section(A, binary, aws_errors) if A is not None else None)
     print("wrote %s" % os.path.abspath(args.results))
-    return 1 if (errors or wait_errors) else 0
+    if errors or wait_errors or aws_errors:
+        return 1
+    return 2 if (args.aws and aws_setup_error is not None) else 0
 
 
 if __name__ == "__main__":
