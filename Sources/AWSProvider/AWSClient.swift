@@ -31,27 +31,39 @@ struct AWSClient: Sendable {
               headers: [(name: String, value: String)] = [], body: [UInt8] = [],
               errors: ErrorProtocol, subject: Subject) async throws -> HTTPResponse {
         let url = Self.url(endpoints.url(for: service), path: path, query: query)
+        return try await Self.exchange(label: "\(service) \(method) \(path)", transport: transport, retry: retry, logger: logger,
+                                       errors: errors, subject: subject, credentials: credentials) {
+            let keys = try await credentials.credentials()
+            return sign(HTTPRequest(method: method, url: url, headers: headers, body: body), with: keys, service: service)
+        }
+    }
+
+    /// The one retry loop of every AWS call: builds the request afresh per attempt (so each is
+    /// signed with its own date), sends it, maps an error response with `errors`, and retries
+    /// what the policy allows. With a credential chain, credentials the service calls expired
+    /// are fetched again once and the request resent.
+    static func exchange(label: String, transport: any HTTPTransport, retry: RetryPolicy, logger: Logger,
+                         errors: ErrorProtocol, subject: Subject, credentials: AWSCredentialChain? = nil,
+                         request build: () async throws -> HTTPRequest) async throws -> HTTPResponse {
         var attempt = 1
         var refreshedCredentials = false
         while true {
             try Task.checkCancellation()
-            let keys = try await credentials.credentials()
-            let request = sign(HTTPRequest(method: method, url: url, headers: headers, body: body), with: keys, service: service)
+            let request = try await build()
             let failure: CloudProviderError
             var retryAfter: Double?
             do {
                 let response = try await transport.send(request)
                 if response.isSuccess { return response }
-                let parsed = errors == .json ? Self.jsonError(response) : QueryErrorBody.parse(status: response.status, body: response.body)
+                let parsed = errors == .json ? jsonError(response) : QueryErrorBody.parse(status: response.status, body: response.body)
                 failure = AWSErrorMapping.error(parsed, resourceType: subject.resourceType, name: subject.name)
                 retryAfter = RetryPolicy.retryAfter(response)
-                // Temporary credentials that expired early: fetch new ones once and resend.
-                if ["ExpiredToken", "ExpiredTokenException", "RequestExpired"].contains(parsed.code), !refreshedCredentials {
+                if let credentials, ["ExpiredToken", "ExpiredTokenException", "RequestExpired"].contains(parsed.code), !refreshedCredentials {
                     refreshedCredentials = true
                     await credentials.invalidate()
                     continue
                 }
-                logger.debug("\(service) \(method) \(path): HTTP \(response.status) \(parsed.code) [request id \(parsed.requestID ?? "-")]")
+                logger.debug("\(label): HTTP \(response.status) \(parsed.code) [request id \(parsed.requestID ?? "-")]")
             } catch let error as HTTPTransportError {
                 failure = .providerError(ProviderFailure(code: "ConnectionError", message: error.detail, retryable: error.isRetryable))
             }
@@ -60,7 +72,7 @@ struct AWSClient: Sendable {
                 if case .throttled(_, let reason) = failure { throw CloudProviderError.throttled(retryAfterSeconds: retryAfter, reason: reason) }
                 throw failure
             case .retry(let delay):
-                logger.debug("\(service) \(method) \(path): attempt \(attempt) failed (\(failure)); retrying in \(delay)")
+                logger.debug("\(label): attempt \(attempt) failed (\(failure)); retrying in \(delay)")
                 try await Task.sleep(for: delay)
                 attempt += 1
             }

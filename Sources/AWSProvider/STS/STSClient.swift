@@ -73,42 +73,18 @@ struct STSClient: AWSSecurityTokenService {
                       subject: AWSClient.Subject) async throws -> XMLTree {
         let body = Array(QueryForm.encode(action: action, version: Self.version, params).utf8)
         let url = AWSClient.url(endpoints.url(for: "sts"), path: "/", query: [])
-        var attempt = 1
-        while true {
-            try Task.checkCancellation()
-            var request = HTTPRequest(method: "POST", url: url,
+        let response = try await AWSClient.exchange(label: "sts \(action)", transport: transport, retry: retry, logger: logger,
+                                                    errors: .query, subject: subject) {
+            let request = HTTPRequest(method: "POST", url: url,
                                       headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], body: body)
-            if let credentials {
-                // Signed per attempt: each carries its own X-Amz-Date.
-                request = AWSSigner(credentials: .init(credentials), region: endpoints.region, service: "sts").signed(request)
-            }
-            let failure: CloudProviderError
-            var retryAfter: Double?
-            do {
-                let response = try await transport.send(request)
-                if response.isSuccess {
-                    guard let tree = XMLTree.parse(response.body) else {
-                        throw Self.malformed(action, "a body that is not XML", status: response.status)
-                    }
-                    return tree
-                }
-                let parsed = QueryErrorBody.parse(status: response.status, body: response.body)
-                failure = AWSErrorMapping.error(parsed, resourceType: subject.resourceType, name: subject.name)
-                retryAfter = RetryPolicy.retryAfter(response)
-                logger.debug("sts \(action): HTTP \(response.status) \(parsed.code) [request id \(parsed.requestID ?? "-")]")
-            } catch let error as HTTPTransportError {
-                failure = .providerError(ProviderFailure(code: "ConnectionError", message: error.detail, retryable: error.isRetryable))
-            }
-            switch retry.decide(attempt: attempt, retryable: failure.isRetryable, retryAfter: retryAfter) {
-            case .giveUp:
-                if case .throttled(_, let reason) = failure { throw CloudProviderError.throttled(retryAfterSeconds: retryAfter, reason: reason) }
-                throw failure
-            case .retry(let delay):
-                logger.debug("sts \(action): attempt \(attempt) failed (\(failure)); retrying in \(delay)")
-                try await Task.sleep(for: delay)
-                attempt += 1
-            }
+            // Signed per attempt: each carries its own X-Amz-Date.
+            guard let credentials else { return request }
+            return AWSSigner(credentials: .init(credentials), region: endpoints.region, service: "sts").signed(request)
         }
+        guard let tree = XMLTree.parse(response.body) else {
+            throw Self.malformed(action, "a body that is not XML", status: response.status)
+        }
+        return tree
     }
 
     /// The `<ACTIONResult><Credentials>` of an AssumeRole-style response.
