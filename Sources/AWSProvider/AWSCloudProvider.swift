@@ -20,6 +20,8 @@ public actor AWSCloudProvider: CloudProvider {
     let eks: EKSClient
     let ec2: EC2Client
     let credentials: AWSCredentialChain
+    /// How the kubeconfigs' credential plugin runs this agent.
+    let invocation: AgentInvocation
     private let logger: Logger
 
     /// Initial node groups still to be created or to become active, by cluster.
@@ -41,8 +43,10 @@ public actor AWSCloudProvider: CloudProvider {
 
     /// - Parameters:
     ///   - environment: the process environment (credentials chain, endpoint variables).
+    ///   - invocation: how the kubeconfigs' credential plugin runs this agent.
     ///   - transport: how requests go out (tests inject their own).
     public init(configuration: ProviderConfiguration, environment: [String: String], logger: Logger,
+                invocation: AgentInvocation = AgentInvocation(),
                 transport: any HTTPTransport = URLSessionTransport(),
                 metadataTransport: any HTTPTransport = URLSessionTransport(requestTimeout: 2)) {
         name = configuration.name
@@ -64,6 +68,7 @@ public actor AWSCloudProvider: CloudProvider {
         let client = AWSClient(transport: transport, credentials: credentials, endpoints: endpoints, retry: retry, logger: providerLogger)
         eks = EKSClient(client: client)
         ec2 = EC2Client(client: client)
+        self.invocation = invocation
         self.logger = providerLogger
     }
 
@@ -237,15 +242,35 @@ public actor AWSCloudProvider: CloudProvider {
         }
     }
 
-    public func getKubeconfig(cluster name: String) async throws -> String {
+    public func getKubeconfig(cluster name: String, options: KubeconfigOptions) async throws -> String {
+        let authMode = try options.authMode(among: EKSKubeconfig.AuthMode.allCases.map(\.rawValue), provider: "aws")
+            .flatMap(EKSKubeconfig.AuthMode.init(rawValue:)) ?? .agent
         let cluster = try await eks.describeCluster(name)
         guard let endpoint = cluster.endpoint, let ca = cluster.certificateAuthority?.data, !ca.isEmpty,
               EKSStatusMapping.cluster(cluster.status) == .active || EKSStatusMapping.cluster(cluster.status) == .updating else {
             throw CloudProviderError.conflict(resourceType: "cluster", name: name,
                                               reason: "is \(cluster.status ?? "unknown") and has no API endpoint yet; wait for it with waitClusterReady")
         }
-        return EKSKubeconfig.render(cluster: name, arn: cluster.arn ?? name, endpoint: endpoint, caData: ca, region: region,
-                                    profile: settings.string("profile"), roleArn: settings.string("roleArn"))
+        let exec: EKSKubeconfig.Exec
+        switch authMode {
+        case .awsCLI:
+            exec = .awsCLI(cluster: name, region: region, profile: settings.string("profile"), roleArn: settings.string("roleArn"))
+        case .agent:
+            var plugin = EKSTokenCommand.Options(cluster: name, region: region, roleArn: settings.string("roleArn"),
+                                                 profile: settings.string("profile"), endpointURL: settings.string("endpointURL"))
+            plugin.externalId = settings.string("externalId")
+            if settings.string("accessKeyId") != nil {
+                // The plugin reads the keys from the config file; they are never written out.
+                if let configFile = invocation.configFile {
+                    plugin.provider = self.name
+                    plugin.configFile = configFile
+                } else {
+                    logger.warning("cluster \(name): provider '\(self.name)' has its own keys but was added with configureProvider, not the config file; the kubeconfig's credential plugin uses the default credential chain (environment, profile, instance role)")
+                }
+            }
+            exec = .agent(invocation.executable, plugin)
+        }
+        return EKSKubeconfig.render(cluster: name, arn: cluster.arn ?? name, endpoint: endpoint, caData: ca, exec: exec)
     }
 
     // MARK: - Upgrades
@@ -385,9 +410,12 @@ public actor AWSCloudProvider: CloudProvider {
         return found.instance(provider: name)
     }
 
-    public func listInstances(_ page: PageRequest) async throws -> Page<Instance> {
+    public func listInstances(_ page: PageRequest, filter: InstanceFilter) async throws -> Page<Instance> {
+        try filter.validate()
+        guard let filters = EC2Filters.of(filter) else { return Page(items: []) }
         // EC2 pages hold 5 to 1000 instances.
-        let listed = try await ec2.describeInstances(maxResults: max(5, min(1000, page.limit)), nextToken: page.pageToken)
+        let listed = try await ec2.describeInstances(filters: filters, maxResults: max(5, min(1000, page.limit)),
+                                                     nextToken: page.pageToken)
         return Page(items: listed.instances.map { $0.instance(provider: name) }, nextPageToken: listed.nextToken)
     }
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Agent
+import AWSProvider
 import Diagnostics
 import Foundation
 import JSONRPC
@@ -19,7 +20,8 @@ enum CloudAgentMain {
         .init(name: "--config", value: .required),
         .init(name: "--cluster", value: .required), .init(name: "--region", value: .required),
         .init(name: "--role-arn", value: .required), .init(name: "--profile", value: .required),
-        .init(name: "--endpoint-url", value: .required),
+        .init(name: "--endpoint-url", value: .required), .init(name: "--external-id", value: .required),
+        .init(name: "--provider", value: .required),
     ]
 
     static func main() {
@@ -96,9 +98,12 @@ enum CloudAgentMain {
             if parsed.options["--log-level"] == nil, ProcessInfo.processInfo.environment["CLOUD_AGENT_LOG"] == nil {
                 LogSink.standardError.level = .warning
             }
-            return TokenCommand.runEKS(.init(cluster: cluster, region: parsed.options["--region"], roleArn: parsed.options["--role-arn"],
-                                             profile: parsed.options["--profile"], endpointURL: parsed.options["--endpoint-url"]),
-                                       logger: logger)
+            var options = EKSTokenCommand.Options(cluster: cluster, region: parsed.options["--region"], roleArn: parsed.options["--role-arn"],
+                                                  profile: parsed.options["--profile"], endpointURL: parsed.options["--endpoint-url"])
+            options.externalId = parsed.options["--external-id"]
+            options.provider = parsed.options["--provider"]
+            options.configFile = parsed.options["--config"]
+            return TokenCommand.runEKS(options, logger: logger)
         default:
             throw .init(message: "unknown command '\(command)' (use serve, call or token)")
         }

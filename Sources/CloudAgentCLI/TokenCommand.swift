@@ -1,3 +1,4 @@
+import Agent
 import AWSProvider
 import Diagnostics
 import Dispatch
@@ -8,13 +9,18 @@ import Synchronization
 /// kubeconfigs the agent writes). The token goes to stdout, anything else to stderr.
 enum TokenCommand {
     static func runEKS(_ options: EKSTokenCommand.Options, logger: Logger) -> Int32 {
+        var options = options
+        let environment = ProcessInfo.processInfo.environment
+        if let provider = options.provider {
+            fill(&options, fromProvider: provider, environment: environment, logger: logger)
+        }
         let outcome = Mutex<Result<String, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        let environment = ProcessInfo.processInfo.environment
+        let finalOptions = options
         Task {
             let result: Result<String, any Error>
             do {
-                result = .success(try await EKSTokenCommand.execCredential(options, environment: environment, logger: logger))
+                result = .success(try await EKSTokenCommand.execCredential(finalOptions, environment: environment, logger: logger))
             } catch {
                 result = .failure(error)
             }
@@ -29,6 +35,24 @@ enum TokenCommand {
         case .failure(let error):
             writeStderr("cloud-agent token eks: \(error)\n")
             return 1
+        }
+    }
+
+    /// Takes the settings of the config file's provider `name` (its keys included) for what
+    /// the options leave out. A provider that is not there (a kubeconfig copied to another
+    /// machine, say) leaves the default credential chain to find credentials, with a warning.
+    private static func fill(_ options: inout EKSTokenCommand.Options, fromProvider name: String, environment: [String: String],
+                             logger: Logger) {
+        let paths = AgentPaths.resolve(explicitConfig: options.configFile, environment: environment)
+        do {
+            let configuration = try AgentConfiguration.load(paths, logger: logger)
+            if let entry = configuration.providers.first(where: { $0.name == name }), entry.kind == .aws {
+                options.fill(from: entry)
+            } else {
+                logger.warning("\(paths.configFile) has no aws provider '\(name)'; using the default credential chain")
+            }
+        } catch {
+            logger.warning("cannot read the provider '\(name)' from \(paths.configFile) (\(error)); using the default credential chain")
         }
     }
 }

@@ -9,7 +9,8 @@ enum Usage {
     Usage:
       cloud-agent serve [--socket [PATH]] [--config FILE] [--max-message-bytes N] [--log-level LEVEL]
       cloud-agent call METHOD [PARAMS_JSON|-] [--socket [PATH] | --config FILE] [--quiet] [--compact]
-      cloud-agent token eks --cluster NAME [--region R] [--role-arn ARN] [--profile P]
+      cloud-agent token eks --cluster NAME [--region R] [--role-arn ARN [--external-id ID]] [--profile P]
+                            [--endpoint-url URL] [--provider NAME [--config FILE]]
       cloud-agent --help | --version
 
     Commands:
@@ -23,7 +24,8 @@ enum Usage {
 
       token eks    Print a Kubernetes ExecCredential with an EKS token for the cluster, made
                    from the AWS credential chain (the exec plugin of the kubeconfigs the agent
-                   writes for EKS; no aws CLI needed).
+                   writes for EKS; no aws CLI needed). With --provider, the settings of that
+                   provider of the config file (its keys too) fill in what the options leave out.
 
     Options:
       --socket [PATH]          Use a Unix socket (PATH defaults as above).

@@ -20,7 +20,7 @@ public protocol CloudProvider: Actor {
     /// Starts deleting the cluster and its node pools; returns the cluster as last seen.
     func deleteCluster(name: String) async throws -> KubernetesCluster
     /// A kubeconfig (YAML) for the cluster.
-    func getKubeconfig(cluster: String) async throws -> String
+    func getKubeconfig(cluster: String, options: KubeconfigOptions) async throws -> String
 
     // MARK: Node pools
     func createNodePool(_ request: CreateNodePoolRequest) async throws -> NodePool
@@ -37,7 +37,8 @@ public protocol CloudProvider: Actor {
     // MARK: Instances
     func createInstance(_ request: CreateInstanceRequest) async throws -> Instance
     func getInstance(id: String) async throws -> Instance
-    func listInstances(_ page: PageRequest) async throws -> Page<Instance>
+    /// One page of the instances that pass `filter`.
+    func listInstances(_ page: PageRequest, filter: InstanceFilter) async throws -> Page<Instance>
     func startInstance(id: String) async throws -> Instance
     func stopInstance(id: String) async throws -> Instance
     func terminateInstance(id: String) async throws -> Instance
@@ -48,4 +49,16 @@ public protocol CloudProvider: Actor {
     func waitCluster(name: String, until target: WaitTarget, lastKnown: KubernetesCluster?, options: WaitOptions) async throws -> KubernetesCluster
     func waitNodePool(cluster: String, name: String, until target: WaitTarget, lastKnown: NodePool?, options: WaitOptions) async throws -> NodePool
     func waitInstance(id: String, until target: WaitTarget, lastKnown: Instance?, options: WaitOptions) async throws -> Instance
+}
+
+extension CloudProvider {
+    /// A kubeconfig with the provider's default auth mode.
+    public func getKubeconfig(cluster: String) async throws -> String {
+        try await getKubeconfig(cluster: cluster, options: KubeconfigOptions())
+    }
+
+    /// One page of all the instances.
+    public func listInstances(_ page: PageRequest) async throws -> Page<Instance> {
+        try await listInstances(page, filter: InstanceFilter())
+    }
 }

@@ -140,8 +140,10 @@ public actor LocalCloudProvider: CloudProvider {
         }
     }
 
-    public func getKubeconfig(cluster name: String) async throws -> String {
-        try read { state, now in
+    public func getKubeconfig(cluster name: String, options: KubeconfigOptions) async throws -> String {
+        // Its kubeconfigs carry a placeholder token: there is no auth mode to choose.
+        _ = try options.authMode(among: [], provider: "local")
+        return try read { state, now in
             let view = clusterView(try liveCluster(name, in: state, now: now), now: now)
             guard let endpoint = view.endpoint, view.status == .active || view.status == .updating else {
                 throw CloudProviderError.conflict(resourceType: "cluster", name: name,
@@ -333,9 +335,10 @@ public actor LocalCloudProvider: CloudProvider {
         try read { state, now in instanceView(try liveInstance(id, in: state, now: now), now: now) }
     }
 
-    public func listInstances(_ page: PageRequest) async throws -> Page<Instance> {
-        try read { state, now in
-            let views = state.instances.values.filter { !isExpired($0, now: now) }.map { instanceView($0, now: now) }
+    public func listInstances(_ page: PageRequest, filter: InstanceFilter) async throws -> Page<Instance> {
+        try filter.validate()
+        return try read { state, now in
+            let views = state.instances.values.filter { !isExpired($0, now: now) }.map { instanceView($0, now: now) }.filter(filter.matches)
             return try Pagination.page(of: views.sorted { ($0.name, $0.id) < ($1.name, $1.id) }, key: { "\($0.name)\u{1F}\($0.id)" }, request: page)
         }
     }

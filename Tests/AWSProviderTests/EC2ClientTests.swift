@@ -268,6 +268,15 @@ private func ec2Error(_ code: String, _ message: String) -> String {
         ])
     }
 
+    @Test func anInstanceFilterBecomesTagAndStateFilters() throws {
+        let filters = try #require(EC2Filters.of(InstanceFilter(tags: ["team": "a b", "env": "prod"], states: [.creating, .stopped])))
+        #expect(filters.map(\.name) == ["tag:env", "tag:team", "instance-state-name"])
+        #expect(filters.map(\.values) == [["prod"], ["a b"], ["pending", "stopped"]])
+        #expect(EC2Filters.of(InstanceFilter())?.isEmpty == true)
+        #expect(EC2Filters.of(InstanceFilter(states: [.failed])) == nil, "no EC2 instance is ever 'failed'")
+        #expect(EC2Filters.of(InstanceFilter(states: [.deleting, .deleted]))?.first?.values == ["shutting-down", "terminated"])
+    }
+
     @Test func stateChangesSendEveryIdAndAnswerEachChange() async throws {
         let transport = ScriptedTransport(
             .xml(200, stateChange("StopInstances", "i-1234567890abcdef0", from: (16, "running"), to: (64, "stopping"))),

@@ -45,11 +45,8 @@ import TestSupport
         #expect(status["expirationTimestamp"] as? String == "2025-11-28T00:00:00Z")
     }
 
-    @Test func theKubeconfigPassesKubectlAndRunsThisAgent() async throws {
-        let yaml = EKSKubeconfig.render(cluster: "prod", arn: "arn:aws:eks:eu-west-1:012345678910:cluster/prod",
-                                        endpoint: "https://ABC.yl4.eu-west-1.eks.amazonaws.com", caData: "LS0tLS1CRUdJTg==",
-                                        region: "eu-west-1", profile: "team a", roleArn: "arn:aws:iam::012345678910:role/Admin",
-                                        agentPath: "/opt/cloud-agent/bin/cloud-agent")
+    /// `kubectl config view -o json` of `yaml`: the kubeconfig must pass kubectl's own parser.
+    private func kubectlView(_ yaml: String) async throws -> [String: Any] {
         let path = "\(NSTemporaryDirectory())/eks-kubeconfig-\(UUID().uuidString).yaml"
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -59,13 +56,47 @@ import TestSupport
                                    "kubectl must be on PATH to check the kubeconfigs the agent emits")
         let result = try await AgentProcess.run(["config", "view", "--kubeconfig", path, "-o", "json"], executableOverride: kubectl)
         #expect(result.status == 0, "\(result.stderr)")
-        let view = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        let user = try #require(((view["users"] as? [[String: Any]])?.first?["user"] as? [String: Any])?["exec"] as? [String: Any])
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+    }
+
+    private func exec(_ view: [String: Any]) -> [String: Any]? {
+        ((view["users"] as? [[String: Any]])?.first?["user"] as? [String: Any])?["exec"] as? [String: Any]
+    }
+
+    @Test func theKubeconfigPassesKubectlAndRunsThisAgent() async throws {
+        var options = EKSTokenCommand.Options(cluster: "prod", region: "eu-west-1", roleArn: "arn:aws:iam::012345678910:role/Admin",
+                                              profile: "team a", endpointURL: nil)
+        options.externalId = "ext-1"
+        options.provider = "prod"
+        options.configFile = "/home/me/.config/cloud-agent/config.json"
+        options.accessKeyId = "AKIDEXAMPLE"
+        options.secretAccessKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+        let yaml = EKSKubeconfig.render(cluster: "prod", arn: "arn:aws:eks:eu-west-1:012345678910:cluster/prod",
+                                        endpoint: "https://ABC.yl4.eu-west-1.eks.amazonaws.com", caData: "LS0tLS1CRUdJTg==",
+                                        exec: .agent("/opt/cloud-agent/bin/cloud-agent", options))
+        #expect(!yaml.contains("wJalrXUtnFEMI") && !yaml.contains("AKIDEXAMPLE"), "keys never reach the kubeconfig")
+        let view = try await kubectlView(yaml)
+        let user = try #require(exec(view))
         #expect(user["command"] as? String == "/opt/cloud-agent/bin/cloud-agent")
         #expect(user["args"] as? [String] == ["token", "eks", "--cluster", "prod", "--region", "eu-west-1",
-                                              "--role-arn", "arn:aws:iam::012345678910:role/Admin", "--profile", "team a"])
+                                              "--role-arn", "arn:aws:iam::012345678910:role/Admin", "--external-id", "ext-1",
+                                              "--profile", "team a", "--provider", "prod",
+                                              "--config", "/home/me/.config/cloud-agent/config.json"])
         let cluster = try #require(((view["clusters"] as? [[String: Any]])?.first?["cluster"] as? [String: Any]))
         #expect(cluster["server"] as? String == "https://ABC.yl4.eu-west-1.eks.amazonaws.com")
         #expect(view["current-context"] as? String == "arn:aws:eks:eu-west-1:012345678910:cluster/prod")
+    }
+
+    @Test func theAWSCLIModeRunsAWSEKSGetToken() async throws {
+        let yaml = EKSKubeconfig.render(cluster: "prod", arn: "arn:aws:eks:eu-west-1:012345678910:cluster/prod",
+                                        endpoint: "https://ABC.yl4.eu-west-1.eks.amazonaws.com", caData: "LS0tLS1CRUdJTg==",
+                                        exec: .awsCLI(cluster: "prod", region: "eu-west-1", profile: "team a",
+                                                      roleArn: "arn:aws:iam::012345678910:role/Admin"))
+        let user = try #require(exec(try await kubectlView(yaml)))
+        #expect(user["command"] as? String == "aws")
+        #expect(user["args"] as? [String] == ["--region", "eu-west-1", "eks", "get-token", "--cluster-name", "prod", "--output", "json",
+                                              "--role-arn", "arn:aws:iam::012345678910:role/Admin"])
+        let env = try #require(user["env"] as? [[String: Any]])
+        #expect(env.count == 1 && env.first?["name"] as? String == "AWS_PROFILE" && env.first?["value"] as? String == "team a")
     }
 }

@@ -5,20 +5,44 @@ import TestSupport
 
 /// The `aws` provider through the binary, against moto with signature checking on.
 @Suite(.serialized) struct AWSEndToEndTests {
-    private func agent() async throws -> (LocalAgent, MotoFixture) {
+    /// No credentials reach the agent but the provider's own.
+    static let noAmbientCredentials = ["AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "", "AWS_ACCESS_KEY_ID": "",
+                                       "AWS_SECRET_ACCESS_KEY": "", "AWS_SESSION_TOKEN": "", "AWS_CONFIG_FILE": "/nonexistent",
+                                       "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"]
+
+    /// An agent whose config file has the provider `aws` on moto (with moto's keys, and the
+    /// role moto lets them assume when `assumeRole`); also answers the config file's path.
+    private func agent(assumeRole: Bool = false) async throws -> (LocalAgent, MotoFixture, String) {
         let moto = try #require(await MotoFixture.shared("end-to-end"), "scripts/moto-server must start (the test command installs moto)")
-        let entry: JSONValue = [
+        var entry: [String: JSONValue] = [
             "name": "aws", "kind": "aws", "region": .string(moto.region), "endpointURL": .string(moto.endpoint),
             "accessKeyId": .string(moto.accessKeyId), "secretAccessKey": .string(moto.secretAccessKey),
             "eksRoleArn": .string(moto.eksRoleArn), "nodeRoleArn": .string(moto.nodeRoleArn),
         ]
-        let agent = try await LocalAgent(providers: [LocalAgent.instant, entry],
-                                         environment: ["AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "", "AWS_ACCESS_KEY_ID": ""])
-        return (agent, moto)
+        if assumeRole {
+            entry["roleArn"] = .string(moto.roleArn)
+            entry["externalId"] = "ext-1"
+        }
+        let home = AgentProcess.isolatedHome()
+        let configFile = "\(home["XDG_CONFIG_HOME"]!)/cloud-agent/config.json"
+        try FileManager.default.createDirectory(atPath: "\(home["XDG_CONFIG_HOME"]!)/cloud-agent", withIntermediateDirectories: true)
+        try Data(JSONSerializer.string(["providers": [.object(entry)]]).utf8).write(to: URL(fileURLWithPath: configFile))
+        let agent = try await LocalAgent(providers: [LocalAgent.instant], home: home, environment: Self.noAmbientCredentials)
+        return (agent, moto, configFile)
+    }
+
+    /// The presigned STS URL inside an EKS token.
+    private func presignedURL(in token: String) throws -> String {
+        #expect(token.hasPrefix("k8s-aws-v1."))
+        let encoded = String(token.dropFirst("k8s-aws-v1.".count))
+        #expect(!encoded.contains("="), "base64url without padding")
+        let base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        let data = try #require(Data(base64Encoded: base64 + String(repeating: "=", count: (4 - base64.count % 4) % 4)))
+        return String(decoding: data, as: UTF8.self)
     }
 
     @Test func aClusterIsCreatedWithWaitListedConnectedToScaledAndDeleted() async throws {
-        let (agent, moto) = try await agent()
+        let (agent, moto, configFile) = try await agent()
         let name = "e2e-\(UUID().uuidString.prefix(6).lowercased())"
         let id = agent.send("createCluster", ["provider": "aws", "name": .string(name), "nodeCount": 2, "wait": true,
                                               "subnets": .array(moto.subnets.prefix(2).map { .string($0) })])
@@ -56,16 +80,40 @@ import TestSupport
         let view = try await AgentProcess.run(["config", "view", "--kubeconfig", path, "-o", "json"], executableOverride: kubectl)
         #expect(view.status == 0, "\(view.stderr)")
         let exec = try #require(try JSONParser.parse(view.stdout)[path: "users", 0, "user", "exec"])
-        #expect(exec["args"]?.arrayValue?.prefix(4) == ["token", "eks", "--cluster", .string(name)])
-        // The exec plugin is this agent: run it as kubectl would.
-        let command = try #require(exec["command"]?.stringValue)
         let arguments = (exec["args"]?.arrayValue ?? []).compactMap(\.stringValue)
-        let token = try await AgentProcess.run(arguments, environment: ["AWS_ACCESS_KEY_ID": moto.accessKeyId,
-                                                                        "AWS_SECRET_ACCESS_KEY": moto.secretAccessKey,
-                                                                        "AWS_EC2_METADATA_DISABLED": "true"],
-                                               executableOverride: command)
+        #expect(arguments == ["token", "eks", "--cluster", name, "--region", moto.region, "--endpoint-url", moto.endpoint,
+                              "--provider", "aws", "--config", configFile])
+        #expect(!view.stdout.contains(moto.secretAccessKey) && !view.stdout.contains(moto.accessKeyId), "no key in the kubeconfig")
+        // The exec plugin is this agent: run it as kubectl would, with no credentials in its
+        // environment; it reads the provider's keys from the config file.
+        let command = try #require(exec["command"]?.stringValue)
+        let token = try await AgentProcess.run(arguments, environment: Self.noAmbientCredentials, executableOverride: command)
         #expect(token.status == 0, "\(token.stderr)")
-        #expect(try JSONParser.parse(token.stdout)[path: "status", "token"]?.stringValue?.hasPrefix("k8s-aws-v1.") == true)
+        let credential = try JSONParser.parse(token.stdout)
+        #expect(credential["kind"] == "ExecCredential" && credential["apiVersion"] == "client.authentication.k8s.io/v1beta1")
+        // The token is a GetCallerIdentity URL presigned for this cluster: botocore, signing the
+        // same request with x-k8s-aws-id: NAME at the same instant, makes the same URL.
+        let url = try presignedURL(in: try #require(credential[path: "status", "token"]?.stringValue))
+        let query = Dictionary(uniqueKeysWithValues: (URLComponents(string: url)?.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+        #expect(url.hasPrefix(moto.endpoint + "/?"))
+        #expect(query["X-Amz-Expires"] == "60" && query["X-Amz-SignedHeaders"] == "host;x-k8s-aws-id")
+        let botocore = try await BotocoreSigner.sign(.init(
+            method: "GET", url: moto.endpoint + "/?Action=GetCallerIdentity&Version=2011-06-15", headers: [["x-k8s-aws-id", name]],
+            body: "", service: "sts", region: moto.region, accessKeyId: moto.accessKeyId, secretAccessKey: moto.secretAccessKey,
+            sessionToken: nil, timestamp: try #require(query["X-Amz-Date"]), expires: 60))
+        #expect(botocore.url == url)
+
+        // authMode "aws-cli": the classic `aws eks get-token` exec, also valid for kubectl.
+        let classicPath = "\(try Files.temporaryDirectory())/kubeconfig-aws-cli"
+        _ = try await agent.result("getKubeconfig", ["provider": "aws", "name": .string(name), "path": .string(classicPath), "authMode": "aws-cli"])
+        let classic = try await AgentProcess.run(["config", "view", "--kubeconfig", classicPath, "-o", "json"], executableOverride: kubectl)
+        #expect(classic.status == 0, "\(classic.stderr)")
+        let classicExec = try #require(try JSONParser.parse(classic.stdout)[path: "users", 0, "user", "exec"])
+        #expect(classicExec["command"] == "aws")
+        #expect(classicExec["args"] == .array(["--region", moto.region, "eks", "get-token", "--cluster-name", name, "--output", "json"].map { .string($0) }))
+        let badMode = try await agent.failure("getKubeconfig", ["provider": "aws", "name": .string(name), "authMode": "kubelogin"],
+                                              code: Code.invalidParams, param: "authMode")
+        #expect(badMode["message"]?.stringValue?.contains("'aws-cli'") == true)
 
         let scaled = try await agent.result("scaleNodePool", ["provider": "aws", "cluster": .string(name), "name": "default",
                                                               "nodeCount": 3, "wait": true])
@@ -76,7 +124,7 @@ import TestSupport
     }
 
     @Test func anInstanceRunsStopsAndTerminates() async throws {
-        let (agent, moto) = try await agent()
+        let (agent, moto, _) = try await agent()
         let instance = try await agent.result("createInstance", ["provider": "aws", "name": "bastion", "image": "ami-03cf127a",
                                                                  "subnet": .string(moto.subnets[0]), "wait": true])
         #expect(instance["state"] == "running" && instance["name"] == "bastion")
@@ -87,8 +135,48 @@ import TestSupport
         try await agent.failure("startInstance", ["provider": "aws", "id": .string(id)], code: Code.conflict)
     }
 
+    @Test func instancesAreListedByTagAndState() async throws {
+        let (agent, moto, _) = try await agent()
+        let team = "t-\(UUID().uuidString.prefix(8).lowercased())"
+        var ids: [String: String] = [:]
+        for (name, role) in [("web-a", "web"), ("web-b", "web"), ("db-a", "db")] {
+            let created = try await agent.result("createInstance", ["provider": "aws", "name": .string(name), "image": "ami-03cf127a",
+                                                                    "subnet": .string(moto.subnets[0]),
+                                                                    "tags": ["team": .string(team), "role": .string(role)]])
+            ids[name] = created["id"]?.stringValue
+        }
+        func listed(_ params: [String: JSONValue]) async throws -> Set<String> {
+            var names: Set<String> = []
+            var pageToken: JSONValue?
+            repeat {
+                var request = params.merging(["provider": "aws", "limit": 5]) { _, new in new }
+                if let pageToken { request["pageToken"] = pageToken }
+                let page = try await agent.result("listInstances", .object(request))
+                names.formUnion(page["instances"]?.names ?? [])
+                pageToken = page["nextPageToken"]
+            } while pageToken != nil
+            return names
+        }
+        #expect(try await listed(["tags": ["team": .string(team)]]) == ["web-a", "web-b", "db-a"])
+        #expect(try await listed(["tags": ["team": .string(team), "role": "web"]]) == ["web-a", "web-b"])
+        _ = try await agent.result("stopInstance", ["provider": "aws", "id": .string(ids["web-b"]!), "wait": true])
+        #expect(try await listed(["tags": ["team": .string(team)], "states": ["stopped"]]) == ["web-b"])
+        #expect(try await listed(["tags": ["team": .string(team)], "states": ["running", "creating"]]) == ["web-a", "db-a"])
+        #expect(try await listed(["tags": ["team": .string(team), "role": "none"]]).isEmpty)
+        try await agent.failure("listInstances", ["provider": "aws", "states": ["runing"]], code: Code.invalidParams, param: "states")
+        for id in ids.values { _ = try await agent.result("terminateInstance", ["provider": "aws", "id": .string(id)]) }
+    }
+
+    @Test func aRoleIsAssumedThroughSTSAndUsed() async throws {
+        let (agent, moto, _) = try await agent(assumeRole: true)
+        let listed = try await agent.result("listInstances", ["provider": "aws", "limit": 5])
+        #expect(listed["instances"] != nil)
+        #expect(agent.stderr.contains("role \(moto.roleArn) assumed with"), "the log names the credential source: \(agent.stderr)")
+        #expect(!agent.stderr.contains(moto.secretAccessKey))
+    }
+
     @Test func aWrongSecretIsUnauthenticated() async throws {
-        let (agent, moto) = try await agent()
+        let (agent, moto, _) = try await agent()
         _ = try await agent.result("configureProvider", [
             "name": "bad", "kind": "aws", "region": .string(moto.region), "endpointURL": .string(moto.endpoint),
             "accessKeyId": .string(moto.accessKeyId), "secretAccessKey": "wrong-secret-wrong-secret-wrong-secret-00",

@@ -206,6 +206,8 @@ import TestSupport
 
         try await agent.failure("getKubeconfig", ["name": "demo", "path": "relative/kubeconfig"], code: Code.invalidParams, param: "path")
         try await agent.failure("getKubeconfig", ["name": "nope"], code: Code.notFound)
+        // Local kubeconfigs carry a placeholder token: there is no credential plugin to choose.
+        try await agent.failure("getKubeconfig", ["name": "demo", "authMode": "agent"], code: Code.invalidParams, param: "authMode")
     }
 
     /// kubectl is part of the test environment (DEVELOPERS.md): a missing kubectl fails here.

@@ -74,6 +74,26 @@ import TestSupport
         try await agent.failure("listInstances", ["pageToken": "bogus"], code: Code.invalidParams, param: "pageToken")
     }
 
+    @Test func listInstancesFiltersByTagsAndStatesBeforePaging() async throws {
+        let agent = try await LocalAgent()
+        var ids: [String: JSONValue] = [:]
+        for (name, role) in [("web-1", "web"), ("web-2", "web"), ("db-1", "db"), ("web-3", "web")] {
+            ids[name] = try await agent.result("createInstance", ["name": .string(name), "tags": ["role": .string(role), "env": "prod"]])["id"]
+        }
+        _ = try await agent.result("stopInstance", ["id": try #require(ids["web-2"]), "wait": true])
+        let web = try await agent.result("listInstances", ["tags": ["role": "web"], "limit": 2])
+        #expect(web["instances"]?.names == ["web-1", "web-2"], "a full page of matches, not a page thinned by the filter")
+        let rest = try await agent.result("listInstances", ["tags": ["role": "web"], "limit": 2, "pageToken": try #require(web["nextPageToken"])])
+        #expect(rest["instances"]?.names == ["web-3"] && rest["nextPageToken"] == nil)
+        #expect(try await agent.result("listInstances", ["tags": ["role": "web", "env": "prod"], "states": ["running"]])["instances"]?.names
+                    == ["web-1", "web-3"])
+        #expect(try await agent.result("listInstances", ["states": ["stopped", "deleted"]])["instances"]?.names == ["web-2"])
+        #expect(try await agent.result("listInstances", ["tags": ["role": "cache"]]) == ["instances": []])
+        try await agent.failure("listInstances", ["states": ["active"]], code: Code.invalidParams, param: "states")
+        try await agent.failure("listInstances", ["tags": ["": "x"]], code: Code.invalidParams)
+        try await agent.failure("listInstances", ["tags": ["role": 1]], code: Code.invalidParams, param: "tags.role")
+    }
+
     /// Real transitions, paced so each takes 0.1 s: each action answers the transitional
     /// state at once, and a wait answers the state it leads to.
     @Test func anInstanceGoesThroughEveryStateOfItsLifecycle() async throws {

@@ -1,36 +1,45 @@
+import CloudCore
 import Foundation
 
 /// A kubeconfig for an EKS cluster that needs no `aws` CLI: its exec plugin runs this agent
 /// (`cloud-agent token eks`), which prints a fresh token from the same credential chain.
 enum EKSKubeconfig {
-    /// How the kubeconfig gets tokens.
-    enum AuthMode: String, Sendable {
+    /// How the kubeconfig gets tokens (`getKubeconfig`'s `authMode`).
+    enum AuthMode: String, Sendable, CaseIterable {
         /// `cloud-agent token eks …` (the default).
         case agent
         /// `aws eks get-token …`, for machines that have the AWS CLI and prefer it.
         case awsCLI = "aws-cli"
     }
 
-    /// - Parameter agentPath: the agent binary the exec plugin runs (default: this process's).
-    static func render(cluster: String, arn: String, endpoint: String, caData: String, region: String,
-                       profile: String?, roleArn: String?, authMode: AuthMode = .agent,
-                       agentPath: String = EKSKubeconfig.agentExecutable()) -> String {
+    /// The exec credential plugin: command, arguments and environment.
+    struct Exec: Sendable, Equatable {
         var command: String
         var arguments: [String]
-        switch authMode {
-        case .agent:
-            command = agentPath
-            arguments = ["token", "eks", "--cluster", cluster, "--region", region]
-            if let roleArn { arguments += ["--role-arn", roleArn] }
-            if let profile { arguments += ["--profile", profile] }
-        case .awsCLI:
-            command = "aws"
-            arguments = ["--region", region, "eks", "get-token", "--cluster-name", cluster, "--output", "json"]
-            if let roleArn { arguments += ["--role-arn", roleArn] }
+        var environment: [(name: String, value: String)] = []
+
+        static func == (lhs: Exec, rhs: Exec) -> Bool {
+            lhs.command == rhs.command && lhs.arguments == rhs.arguments
+                && lhs.environment.map(\.name) == rhs.environment.map(\.name) && lhs.environment.map(\.value) == rhs.environment.map(\.value)
         }
+
+        /// This agent, at `executable`, with `options`.
+        static func agent(_ executable: String, _ options: EKSTokenCommand.Options) -> Exec {
+            Exec(command: executable, arguments: options.arguments)
+        }
+
+        /// `aws eks get-token`, as `aws eks update-kubeconfig` writes it.
+        static func awsCLI(cluster: String, region: String, profile: String?, roleArn: String?) -> Exec {
+            var arguments = ["--region", region, "eks", "get-token", "--cluster-name", cluster, "--output", "json"]
+            if let roleArn { arguments += ["--role-arn", roleArn] }
+            return Exec(command: "aws", arguments: arguments, environment: profile.map { [("AWS_PROFILE", $0)] } ?? [])
+        }
+    }
+
+    static func render(cluster: String, arn: String, endpoint: String, caData: String, exec: Exec) -> String {
         var env = ""
-        if authMode == .awsCLI, let profile {
-            env = "\n      env:\n      - name: AWS_PROFILE\n        value: \(quoted(profile))"
+        if !exec.environment.isEmpty {
+            env = "\n      env:" + exec.environment.map { "\n      - name: \(quoted($0.name))\n        value: \(quoted($0.value))" }.joined()
         }
         return """
         apiVersion: v1
@@ -51,9 +60,9 @@ enum EKSKubeconfig {
           user:
             exec:
               apiVersion: client.authentication.k8s.io/v1beta1
-              command: \(quoted(command))
+              command: \(quoted(exec.command))
               args:
-        \(arguments.map { "      - \(quoted($0))" }.joined(separator: "\n"))
+        \(exec.arguments.map { "      - \(quoted($0))" }.joined(separator: "\n"))
               interactiveMode: Never
               provideClusterInfo: false\(env)
         preferences: {}
@@ -64,11 +73,5 @@ enum EKSKubeconfig {
     /// A YAML double-quoted scalar.
     static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
-
-    /// The absolute path of the running agent (so the kubeconfig works whatever PATH is).
-    static func agentExecutable() -> String {
-        if let resolved = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return resolved }
-        return CommandLine.arguments.first ?? "cloud-agent"
     }
 }

@@ -324,14 +324,14 @@ enum OpenRPCDocument {
       "-32009": "Everything else: `data.code` AWS's error code (`HTTP<status>` for an error response without one), `data.message` AWS's message, `data.httpStatus`, `data.requestId` (the x-amzn-RequestId or x-amz-request-id header, or the RequestId of an XML error body), `data.retryable` true for HTTP 429, 500, 502, 503 and 504. The agent's own codes: `ConnectionError` (AWS could not be reached, or a refused plain-http URL), `MalformedResponse` (an answer not in the documented shape), `UpdateFailed` (an EKS upgrade that failed without an error code), `ResourceFailed` (a wait's resource ended failed)."
     },
     "kubeconfig": {
-      "shape": "One cluster, context and user, each named by the cluster ARN (and the current context): `server` the EKS endpoint, `certificate-authority-data` the cluster CA, and a user whose exec credential plugin (client.authentication.k8s.io/v1beta1, interactiveMode Never) runs this agent: `cloud-agent token eks --cluster NAME --region REGION [--role-arn ROLE] [--profile PROFILE]`, with the provider's region and its `roleArn` and `profile` settings. The command is the absolute path of the agent binary that wrote the kubeconfig.",
-      "secrets": "None: the kubeconfig holds no token and no key. The plugin finds credentials each time kubectl needs a token, with the same chain as the provider except the provider's own accessKeyId/secretAccessKey/sessionToken, externalId and endpointURL, which it is not given: kubectl's environment or the profile must provide the credentials."
+      "shape": "One cluster, context and user, each named by the cluster ARN (and the current context): `server` the EKS endpoint, `certificate-authority-data` the cluster CA, and a user whose exec credential plugin (client.authentication.k8s.io/v1beta1, interactiveMode Never) runs this agent: `cloud-agent token eks --cluster NAME --region REGION [--role-arn ROLE] [--external-id ID] [--profile PROFILE] [--endpoint-url URL] [--provider NAME --config FILE]`, with the provider's region and its `roleArn`, `externalId`, `profile` and `endpointURL` settings. `--provider` and `--config` (the config file the agent read) are added when the provider has its own `accessKeyId`, so the plugin reads the keys from that file; a provider with keys added by `configureProvider` exists only in the agent's memory, so its kubeconfig falls back to the default chain (a warning is logged). The command is the absolute path of the agent binary that wrote the kubeconfig. With `authMode` \"aws-cli\" the user runs `aws --region REGION eks get-token --cluster-name NAME --output json [--role-arn ROLE]` instead, with `AWS_PROFILE` set in its `env` when the provider sets `profile`, as `aws eks update-kubeconfig` writes it.",
+      "secrets": "None: the kubeconfig holds no token and no key, whatever the mode. Keys stay in the config file (mode 0600 is advised), which the plugin reads each time kubectl needs a token."
     },
     "tokenCommand": {
-      "usage": "cloud-agent token eks --cluster NAME [--region REGION] [--role-arn ARN] [--profile PROFILE]",
+      "usage": "cloud-agent token eks --cluster NAME [--region REGION] [--role-arn ARN [--external-id ID]] [--profile PROFILE] [--endpoint-url URL] [--provider NAME [--config FILE]]",
       "output": "One line on stdout: a Kubernetes ExecCredential, {\"kind\":\"ExecCredential\",\"apiVersion\":\"client.authentication.k8s.io/v1beta1\",\"spec\":{},\"status\":{\"expirationTimestamp\":…,\"token\":\"k8s-aws-v1.…\"}}.",
       "token": "As aws-iam-authenticator and `aws eks get-token` make it: `k8s-aws-v1.` followed by the base64url encoding (no padding) of a presigned STS GetCallerIdentity URL (X-Amz-Expires=60) that also signs the header `x-k8s-aws-id: CLUSTER`. STS accepts it for 15 minutes after signing; `expirationTimestamp` is 14 minutes after signing, so kubectl asks for a new one in time.",
-      "credentials": "The chain of this section without the provider's own keys: the environment (unless --profile is given), --profile or AWS_PROFILE or `default`, web identity, the container endpoint, IMDSv2; then --role-arn is assumed. --region defaults to AWS_REGION, AWS_DEFAULT_REGION, us-east-1; the STS endpoint is the region's, or AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL.",
+      "credentials": "The chain of this section: with --provider, the keys of that aws provider of the config file (--config, else the default config file), whose region, roleArn, externalId, profile and endpointURL also fill in the options not given; a provider that is not in the file gives a warning on stderr and the rest of the chain. Then the environment (unless --profile is given), --profile or AWS_PROFILE or `default`, web identity, the container endpoint, IMDSv2; then --role-arn is assumed (with --external-id). --region defaults to AWS_REGION, AWS_DEFAULT_REGION, us-east-1; the STS endpoint is --endpoint-url, else the region's, or AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL.",
       "exitStatus": "0 with the credential on stdout; 1 with the error on stderr (e.g. no credentials); 2 usage error. Logs go to stderr, warnings and errors only unless --log-level or CLOUD_AGENT_LOG says otherwise."
     }
   },
@@ -2655,8 +2655,8 @@ enum OpenRPCDocument {
       ],
       "summary": "A kubeconfig for the cluster, optionally also written to a file.",
       "description": "Answers a kubeconfig (YAML) for the cluster, which must be `active` or `updating` (one that is `creating`, `deleting` or `failed` has no API endpoint: -32003). With `path`, the kubeconfig is also written to that file, replaced atomically with mode 0600 (missing directories are created with mode 0700); `path` must be absolute, since the agent's working directory is not the caller's. A file that cannot be written answers -32603 with `data` `{type: \"fileError\", path}`. Read-only apart from the file; safe to retry.",
-      "x-local-provider": "The kubeconfig is valid for kubectl but points nowhere: the server is under the reserved `.invalid` domain and the token is a placeholder that grants nothing.",
-      "x-aws-provider": "The cluster must be ACTIVE or UPDATING on EKS, with an endpoint and a CA (else -32003 \"is STATUS and has no API endpoint yet\"). The kubeconfig names its cluster, context and user after the cluster ARN and authenticates with an exec credential plugin that runs this agent by its absolute path: `cloud-agent token eks --cluster NAME --region REGION`, plus `--role-arn` and `--profile` when the provider sets `roleArn` and `profile`. It holds no secret; the plugin finds credentials itself, as the provider does but without the provider's own keys, `externalId` and `endpointURL` (see `x-aws-provider.kubeconfig`).",
+      "x-local-provider": "The kubeconfig is valid for kubectl but points nowhere: the server is under the reserved `.invalid` domain and the token is a placeholder that grants nothing. `authMode` is refused (-32602, `data.param` \"authMode\"): there is no credential plugin to choose.",
+      "x-aws-provider": "The cluster must be ACTIVE or UPDATING on EKS, with an endpoint and a CA (else -32003 \"is STATUS and has no API endpoint yet\"). The kubeconfig names its cluster, context and user after the cluster ARN and authenticates with an exec credential plugin: by default (`authMode` \"agent\") this agent by its absolute path, `cloud-agent token eks --cluster NAME --region REGION` plus the provider's `roleArn`, `externalId`, `profile`, `endpointURL` and, for a provider with its own keys in the config file, `--provider NAME --config FILE`; with `authMode` \"aws-cli\", `aws eks get-token`. It holds no secret (see `x-aws-provider.kubeconfig`).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2684,6 +2684,18 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^/"
+          }
+        },
+        {
+          "name": "authMode",
+          "required": false,
+          "description": "How kubectl gets credentials. Absent: the provider's default. `aws`: \"agent\" (the default; the exec plugin runs `cloud-agent token eks`, no AWS CLI needed) or \"aws-cli\" (the exec plugin runs `aws eks get-token`, as `aws eks update-kubeconfig` writes it). `local` has no modes. Any other value is -32602 (`data.param` \"authMode\") naming the provider's modes.",
+          "schema": {
+            "type": "string",
+            "enum": [
+              "agent",
+              "aws-cli"
+            ]
           }
         },
         {
@@ -2768,6 +2780,30 @@ enum OpenRPCDocument {
             "value": {
               "kubeconfig": "# Kubeconfig for cluster 'demo' of cloud-agent's local provider 'local'.\n# The cluster is simulated: the server address and the token below are placeholders;\n# nothing listens there and the token grants nothing.\napiVersion: v1\nkind: Config\nclusters:\n- name: local-demo\n  cluster:\n    server: https://lc-0ee562bb114ea9e7.local-cluster.invalid:6443\n    insecure-skip-tls-verify: true\ncontexts:\n- name: local-demo\n  context:\n    cluster: local-demo\n    user: local-demo\ncurrent-context: local-demo\nusers:\n- name: local-demo\n  user:\n    token: local-placeholder-token-not-a-secret\npreferences: {}\n",
               "path": "/tmp/cloud-agent-doc/kube/demo.yaml"
+            }
+          }
+        },
+        {
+          "name": "kubeconfig-for-the-aws-cli",
+          "description": "On an `aws` provider, a kubeconfig whose exec plugin is the AWS CLI (the cluster ARN and endpoint shortened).",
+          "params": [
+            {
+              "name": "provider",
+              "value": "prod"
+            },
+            {
+              "name": "name",
+              "value": "demo"
+            },
+            {
+              "name": "authMode",
+              "value": "aws-cli"
+            }
+          ],
+          "result": {
+            "name": "Kubeconfig",
+            "value": {
+              "kubeconfig": "apiVersion: v1\nkind: Config\nclusters:\n- name: \"arn:aws:eks:eu-west-1:123456789012:cluster/demo\"\n  cluster:\n    server: \"https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com\"\n    certificate-authority-data: LS0tLS1CRUdJTi0=\ncontexts:\n- name: \"arn:aws:eks:eu-west-1:123456789012:cluster/demo\"\n  context:\n    cluster: \"arn:aws:eks:eu-west-1:123456789012:cluster/demo\"\n    user: \"arn:aws:eks:eu-west-1:123456789012:cluster/demo\"\ncurrent-context: \"arn:aws:eks:eu-west-1:123456789012:cluster/demo\"\nusers:\n- name: \"arn:aws:eks:eu-west-1:123456789012:cluster/demo\"\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: \"aws\"\n      args:\n      - \"--region\"\n      - \"eu-west-1\"\n      - \"eks\"\n      - \"get-token\"\n      - \"--cluster-name\"\n      - \"demo\"\n      - \"--output\"\n      - \"json\"\n      interactiveMode: Never\n      provideClusterInfo: false\n      env:\n      - name: \"AWS_PROFILE\"\n        value: \"prod\"\npreferences: {}\n"
             }
           }
         }
@@ -4480,9 +4516,9 @@ enum OpenRPCDocument {
           "$ref": "#/components/tags/instances"
         }
       ],
-      "summary": "One page of the provider's instances, sorted by name.",
-      "description": "Answers up to `limit` instances, sorted by name (then id); `nextPageToken` is present when there are more. Terminated instances stay listed for a while, as on EC2 (one hour on the local provider). Read-only, safe to retry.",
-      "x-aws-provider": "DescribeInstances, one page: EC2 pages hold 5 to 1000 instances, so a `limit` below 5 asks for 5 (a page may then hold up to 5). EC2's order (not sorted by name); tokens are EC2's. Every instance of the region the credentials can see is listed, terminated ones while EC2 still shows them.",
+      "summary": "One page of the provider's instances, sorted by name, optionally only those with given tags or states.",
+      "description": "Answers up to `limit` instances, sorted by name (then id); `nextPageToken` is present when there are more. With `tags` and/or `states`, only the instances matching all of them are listed, and the filter applies before paging (a page is never thinned by it; pass the same filter with `pageToken`). Terminated instances stay listed for a while, as on EC2 (one hour on the local provider). Read-only, safe to retry.",
+      "x-aws-provider": "DescribeInstances, one page: EC2 pages hold 5 to 1000 instances, so a `limit` below 5 asks for 5 (a page may then hold up to 5). EC2's order (not sorted by name); tokens are EC2's. Every instance of the region the credentials can see is listed, terminated ones while EC2 still shows them. `tags` become `tag:KEY` filters and `states` an `instance-state-name` filter (creating: pending, deleting: shutting-down, deleted: terminated), so EC2 filters before it pages; `states` of only `failed` lists nothing without a call.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -4509,6 +4545,39 @@ enum OpenRPCDocument {
           "description": "The `nextPageToken` of the previous page; omit it for the first page. Tokens are opaque; an empty or made-up one is -32602.",
           "schema": {
             "$ref": "#/components/schemas/PageToken"
+          }
+        },
+        {
+          "name": "tags",
+          "required": false,
+          "description": "Only instances carrying every one of these tags with exactly this value (at most 50; keys 1 to 128 characters, values at most 256). On AWS, `Name` is the instance's name.",
+          "schema": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "string",
+              "maxLength": 256
+            },
+            "maxProperties": 50
+          }
+        },
+        {
+          "name": "states",
+          "required": false,
+          "description": "Only instances in one of these states. Another value is -32602 (`data.param` \"states\").",
+          "schema": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": [
+                "creating",
+                "running",
+                "stopping",
+                "stopped",
+                "deleting",
+                "deleted",
+                "failed"
+              ]
+            }
           }
         },
         {
@@ -4641,6 +4710,48 @@ enum OpenRPCDocument {
                     "role": "web"
                   },
                   "zone": "local-1b"
+                }
+              ]
+            }
+          }
+        },
+        {
+          "name": "running-instances-by-tag",
+          "description": "Only the running instances tagged `role: db`.",
+          "params": [
+            {
+              "name": "tags",
+              "value": {
+                "role": "db"
+              }
+            },
+            {
+              "name": "states",
+              "value": [
+                "running"
+              ]
+            }
+          ],
+          "result": {
+            "name": "InstanceList",
+            "value": {
+              "instances": [
+                {
+                  "cloud": "local",
+                  "createdAt": "2026-11-28T15:38:36Z",
+                  "id": "i-8d4a199f6783c5d62",
+                  "image": "local-linux-24.04",
+                  "instanceType": "local.small",
+                  "name": "db-1",
+                  "privateIP": "10.120.225.53",
+                  "provider": "local",
+                  "providerState": "running",
+                  "publicIP": "203.0.113.84",
+                  "state": "running",
+                  "tags": {
+                    "role": "db"
+                  },
+                  "zone": "local-1a"
                 }
               ]
             }

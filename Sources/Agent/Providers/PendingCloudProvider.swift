@@ -22,7 +22,7 @@ actor PendingCloudProvider: CloudProvider {
     func getCluster(name: String) throws -> KubernetesCluster { throw unsupported("getCluster") }
     func listClusters(_ page: PageRequest) throws -> Page<KubernetesCluster> { throw unsupported("listClusters") }
     func deleteCluster(name: String) throws -> KubernetesCluster { throw unsupported("deleteCluster") }
-    func getKubeconfig(cluster: String) throws -> String { throw unsupported("getKubeconfig") }
+    func getKubeconfig(cluster: String, options: KubeconfigOptions) throws -> String { throw unsupported("getKubeconfig") }
     func createNodePool(_ request: CreateNodePoolRequest) throws -> NodePool { throw unsupported("createNodePool") }
     func getNodePool(cluster: String, name: String) throws -> NodePool { throw unsupported("getNodePool") }
     func listNodePools(cluster: String, page: PageRequest) throws -> Page<NodePool> { throw unsupported("listNodePools") }
@@ -32,7 +32,7 @@ actor PendingCloudProvider: CloudProvider {
     func availableVersions(cluster: String?) throws -> [KubernetesVersion] { throw unsupported("getAvailableVersions") }
     func createInstance(_ request: CreateInstanceRequest) throws -> Instance { throw unsupported("createInstance") }
     func getInstance(id: String) throws -> Instance { throw unsupported("getInstance") }
-    func listInstances(_ page: PageRequest) throws -> Page<Instance> { throw unsupported("listInstances") }
+    func listInstances(_ page: PageRequest, filter: InstanceFilter) throws -> Page<Instance> { throw unsupported("listInstances") }
     func startInstance(id: String) throws -> Instance { throw unsupported("startInstance") }
     func stopInstance(id: String) throws -> Instance { throw unsupported("stopInstance") }
     func terminateInstance(id: String) throws -> Instance { throw unsupported("terminateInstance") }

@@ -28,7 +28,8 @@ public actor ProviderRegistry {
         self.paths = paths
         self.logger = logger
         for provider in configuration.providers {
-            entries[provider.name] = Entry(configuration: provider, provider: Self.makeProvider(provider, paths: paths, logger: logger))
+            entries[provider.name] = Entry(configuration: provider,
+                                           provider: Self.makeProvider(provider, paths: paths, fromFile: true, logger: logger))
             order.append(provider.name)
         }
     }
@@ -46,7 +47,7 @@ public actor ProviderRegistry {
     func configure(_ configuration: ProviderConfiguration) -> JSONValue {
         if entries[configuration.name] == nil { order.append(configuration.name) }
         entries[configuration.name] = Entry(configuration: configuration,
-                                            provider: Self.makeProvider(configuration, paths: paths, logger: logger))
+                                            provider: Self.makeProvider(configuration, paths: paths, fromFile: false, logger: logger))
         logger.info("provider '\(configuration.name)' (\(configuration.kind.rawValue)) configured")
         return ProviderEntryParser.describe(configuration, isDefault: configuration.name == defaultProvider)
     }
@@ -65,13 +66,18 @@ public actor ProviderRegistry {
         return result
     }
 
-    private static func makeProvider(_ configuration: ProviderConfiguration, paths: AgentPaths, logger: Logger) -> any CloudProvider {
+    /// - Parameter fromFile: whether the provider was read from the config file (so the
+    ///   credential plugins of its kubeconfigs can read its settings there too).
+    private static func makeProvider(_ configuration: ProviderConfiguration, paths: AgentPaths, fromFile: Bool,
+                                     logger: Logger) -> any CloudProvider {
+        let invocation = AgentInvocation(configFile: fromFile ? paths.configFile : nil)
         switch configuration.kind {
         case .local:
             return LocalCloudProvider(configuration: configuration, stateDirectory: paths.stateDirectory,
                                       logger: logger.child("provider \(configuration.name)"))
         case .aws:
-            return AWSCloudProvider(configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
+            return AWSCloudProvider(configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger,
+                                    invocation: invocation)
         case .gcp, .azure:
             return PendingCloudProvider(name: configuration.name, kind: configuration.kind)
         }

@@ -1,6 +1,7 @@
 @testable import AWSProvider
 import Foundation
 import Testing
+import TestSupport
 
 /// Our signer against botocore's on realistic requests of the coming AWS provider: the same
 /// request signed by both at the same instant must give the same bytes.

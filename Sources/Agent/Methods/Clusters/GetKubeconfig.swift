@@ -11,8 +11,10 @@ enum GetKubeconfig: RPCMethod {
         var name: String
         /// Also write the kubeconfig to this file (replaced atomically, mode 0600).
         var path: String?
+        /// How kubectl gets credentials; the provider's default when absent.
+        var authMode: String?
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case provider, name, path }
+        enum CodingKeys: String, CodingKey, CaseIterable { case provider, name, path, authMode }
     }
 
     struct Result: Codable, Sendable {
@@ -26,7 +28,7 @@ enum GetKubeconfig: RPCMethod {
         if let path = params.path, !path.hasPrefix("/") {
             throw RPCError.invalidParams(param: "path", reason: "must be an absolute path (the agent's working directory is not the caller's)")
         }
-        let kubeconfig = try await providers.provider(named: params.provider).getKubeconfig(cluster: params.name)
+        let kubeconfig = try await providers.provider(named: params.provider).getKubeconfig(cluster: params.name, options: KubeconfigOptions(authMode: params.authMode))
         if let path = params.path {
             do {
                 try AtomicFile.write(Array(kubeconfig.utf8), to: path)

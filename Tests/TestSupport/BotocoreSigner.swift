@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import Foundation
-import TestSupport
 
 /// Signs a request with botocore (`SigV4Auth`, or `SigV4QueryAuth` for presigned URLs) in a
 /// Python child process at a fixed timestamp, so tests can compare our signer with the one
@@ -10,35 +9,50 @@ import TestSupport
 ///
 /// Python 3 with botocore is required (the test command installs it); when it is missing the
 /// cross-check fails with the reason instead of being skipped.
-enum BotocoreSigner {
+public enum BotocoreSigner {
     /// What to sign, as the embedded script reads it.
-    struct Request: Encodable, Sendable {
-        var method: String
-        var url: String
+    public struct Request: Encodable, Sendable {
+        public var method: String
+        public var url: String
         /// Sent as a dict, so names must be distinct.
-        var headers: [[String]]
-        var body: String
-        var service: String
-        var region: String
-        var accessKeyId: String
-        var secretAccessKey: String
-        var sessionToken: String?
+        public var headers: [[String]]
+        public var body: String
+        public var service: String
+        public var region: String
+        public var accessKeyId: String
+        public var secretAccessKey: String
+        public var sessionToken: String?
         /// `yyyyMMdd'T'HHmmss'Z'`.
-        var timestamp: String
+        public var timestamp: String
         /// Presigns (`SigV4QueryAuth`) with this lifetime in seconds when set.
-        var expires: Int?
+        public var expires: Int?
+
+        public init(method: String, url: String, headers: [[String]], body: String, service: String, region: String,
+                    accessKeyId: String, secretAccessKey: String, sessionToken: String?, timestamp: String, expires: Int?) {
+            self.method = method
+            self.url = url
+            self.headers = headers
+            self.body = body
+            self.service = service
+            self.region = region
+            self.accessKeyId = accessKeyId
+            self.secretAccessKey = secretAccessKey
+            self.sessionToken = sessionToken
+            self.timestamp = timestamp
+            self.expires = expires
+        }
     }
 
     /// What botocore produced.
-    struct Result: Decodable, Sendable {
-        var url: String
-        var headers: [[String]]
-        var canonicalRequest: String
-        var stringToSign: String
+    public struct Result: Decodable, Sendable {
+        public var url: String
+        public var headers: [[String]]
+        public var canonicalRequest: String
+        public var stringToSign: String
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     static let script = #"""
@@ -77,7 +91,7 @@ enum BotocoreSigner {
         """#
 
     /// Runs the script for `request` and decodes its answer.
-    static func sign(_ request: Request) async throws -> Result {
+    public static func sign(_ request: Request) async throws -> Result {
         let argument = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
         let command = ["/usr/bin/env", "python3", "-c", script, argument]
         let child: ChildProcess
