@@ -22,20 +22,18 @@ public actor AWSCloudProvider: CloudProvider {
     let credentials: AWSCredentialChain
     /// How the kubeconfigs' credential plugin runs this agent.
     let invocation: AgentInvocation
-    private let logger: Logger
+    /// The cluster steps promised and not yet taken (see `ClusterStepJournal`).
+    nonisolated let journal: ClusterStepJournal
+    let logger: Logger
 
-    /// Initial node groups still to be created or to become active, by cluster.
-    private var initialNodegroups: [String: InitialNodegroup] = [:]
-    /// Clusters whose node groups are being deleted before the cluster itself.
-    private var deletions: Set<String> = []
+    /// The cluster steps this agent is taking in the background (see `EKSIntent`).
+    var steps: [ClusterStep: Task<Void, Never>] = [:]
+    /// Why a step last failed, by step, for the cluster's status message.
+    var stepFailures: [ClusterStep: String] = [:]
+    /// Clusters whose initial node group could not be created at all, and why.
+    var initialNodegroupFailures: [String: String] = [:]
     /// Version updates in flight, by cluster: the update id and the target version.
     private var updates: [String: (id: String, version: String)] = [:]
-
-    struct InitialNodegroup: Sendable {
-        var body: EKSCreateNodegroupBody
-        var created = false
-        var failure: String?
-    }
 
     /// The initial node group's name, as GKE and AKS name theirs.
     static let initialNodegroupName = "default"
@@ -44,9 +42,10 @@ public actor AWSCloudProvider: CloudProvider {
     /// - Parameters:
     ///   - environment: the process environment (credentials chain, endpoint variables).
     ///   - invocation: how the kubeconfigs' credential plugin runs this agent.
+    ///   - stateDirectory: where the step journal is kept (`…/aws/NAME.json`); nil keeps it in memory.
     ///   - transport: how requests go out (tests inject their own).
     public init(configuration: ProviderConfiguration, environment: [String: String], logger: Logger,
-                invocation: AgentInvocation = AgentInvocation(),
+                invocation: AgentInvocation = AgentInvocation(), stateDirectory: String? = nil,
                 transport: any HTTPTransport = URLSessionTransport(),
                 metadataTransport: any HTTPTransport = URLSessionTransport(requestTimeout: 2)) {
         name = configuration.name
@@ -69,10 +68,11 @@ public actor AWSCloudProvider: CloudProvider {
         eks = EKSClient(client: client)
         ec2 = EC2Client(client: client)
         self.invocation = invocation
+        journal = ClusterStepJournal(path: stateDirectory.map { "\($0)/aws/\(configuration.name).json" }, logger: providerLogger)
         self.logger = providerLogger
     }
 
-    private func requiredSetting(_ key: String, for purpose: String) throws(CloudProviderError) -> String {
+    func requiredSetting(_ key: String, for purpose: String) throws(CloudProviderError) -> String {
         guard let value = settings.string(key) else {
             throw .invalidRequest(field: key, reason: "is a setting the aws provider '\(name)' needs \(purpose); add it with configureProvider or the config file")
         }
@@ -90,80 +90,44 @@ public actor AWSCloudProvider: CloudProvider {
         if request.region != nil, request.region != region {
             throw CloudProviderError.invalidRequest(field: "region", reason: "this aws provider works in \(region); configure another provider for \(request.region!)")
         }
-        var nodeRole: String?
         if request.nodeCount > 0 {
-            nodeRole = try requiredSetting("nodeRoleArn", for: "to create the cluster's node group (the nodes' IAM role); or pass nodeCount 0")
+            _ = try requiredSetting("nodeRoleArn", for: "to create the cluster's node group (the nodes' IAM role); or pass nodeCount 0")
+            // Promised before the cluster exists, so no crash can leave it without its nodes.
+            journal.put(.init(kind: .createInitialNodegroup, cluster: request.name, region: region, nodeCount: request.nodeCount,
+                              nodeType: request.nodeType ?? Self.defaultNodeType))
         }
-        let cluster = try await eks.createCluster(EKSCreateClusterBody(
-            name: request.name, version: request.version, roleArn: roleArn,
-            resourcesVpcConfig: .init(subnetIds: request.subnets, securityGroupIds: nil, endpointPublicAccess: true, endpointPrivateAccess: nil),
-            tags: request.tags.isEmpty ? nil : request.tags, clientRequestToken: UUID().uuidString))
-        if let nodeRole {
-            initialNodegroups[request.name] = InitialNodegroup(body: EKSCreateNodegroupBody(
-                nodegroupName: Self.initialNodegroupName,
-                scalingConfig: .init(minSize: request.nodeCount, maxSize: request.nodeCount, desiredSize: request.nodeCount),
-                subnets: request.subnets, instanceTypes: [request.nodeType ?? Self.defaultNodeType], nodeRole: nodeRole,
-                version: nil, tags: request.tags.isEmpty ? nil : request.tags, clientRequestToken: UUID().uuidString))
-            Task { await self.createInitialNodegroup(cluster: request.name) }
+        let cluster: EKSCluster
+        do {
+            cluster = try await eks.createCluster(EKSCreateClusterBody(
+                name: request.name, version: request.version, roleArn: roleArn,
+                resourcesVpcConfig: .init(subnetIds: request.subnets, securityGroupIds: nil, endpointPublicAccess: true, endpointPrivateAccess: nil),
+                tags: request.tags.isEmpty ? nil : request.tags, clientRequestToken: UUID().uuidString))
+        } catch {
+            if request.nodeCount > 0 { journal.remove(.createInitialNodegroup, cluster: request.name, region: region) }
+            throw error
         }
-        return view(cluster, nodePools: [])
-    }
-
-    /// Waits for the control plane, then creates the initial node group.
-    private func createInitialNodegroup(cluster name: String) async {
-        var delay = pollPolicy.delay(attempt: 0)
-        var attempt = 0
-        while initialNodegroups[name]?.created == false {
-            do {
-                let cluster = try await eks.describeCluster(name)
-                switch EKSStatusMapping.cluster(cluster.status) {
-                case .active:
-                    guard let pending = initialNodegroups[name] else { return }
-                    _ = try await eks.createNodegroup(cluster: name, pending.body)
-                    initialNodegroups[name]?.created = true
-                    logger.info("cluster \(name) is active; node group \(pending.body.nodegroupName) is being created")
-                    return
-                case .creating:
-                    break
-                default:
-                    initialNodegroups[name] = nil  // The cluster failed or is going away: nothing to add nodes to.
-                    return
-                }
-            } catch CloudProviderError.notFound {
-                initialNodegroups[name] = nil
-                return
-            } catch {
-                initialNodegroups[name]?.failure = "\(error)"
-                logger.warning("cluster \(name): cannot create its node group yet: \(error)")
+        var result = view(cluster, nodePools: [])
+        if request.nodeCount > 0 {
+            startStep(.createInitialNodegroup, cluster: request.name)
+            if result.status == .active {
+                result.status = .creating
+                result.statusMessage = "creating node group \(Self.initialNodegroupName)"
             }
-            attempt += 1
-            delay = pollPolicy.delay(attempt: attempt)
-            try? await Task.sleep(for: delay)
         }
+        return result
     }
 
     public func getCluster(name: String) async throws -> KubernetesCluster {
-        let cluster = try await eks.describeCluster(name)
+        let cluster: EKSCluster
+        do {
+            cluster = try await eks.describeCluster(name)
+        } catch CloudProviderError.notFound(let type, let missing) {
+            journal.remove(cluster: name, region: region)  // Gone: nothing left to do for it.
+            throw CloudProviderError.notFound(resourceType: type, name: missing)
+        }
         let pools = try await nodePools(of: name)
         var result = view(cluster, nodePools: pools)
-        // The initial node group is part of creating the cluster.
-        if let initial = initialNodegroups[name], result.status == .active {
-            let pool = pools.first { $0.name == initial.body.nodegroupName }
-            if pool?.status == .active {
-                initialNodegroups[name] = nil
-            } else if pool?.status == .failed {
-                initialNodegroups[name] = nil
-                result.status = .failed
-                result.statusMessage = "node group \(initial.body.nodegroupName) failed: \(pool?.statusMessage ?? pool?.providerStatus ?? "")"
-            } else {
-                result.status = .creating
-                result.statusMessage = "creating node group \(initial.body.nodegroupName)" + (initial.failure.map { " (retrying: \($0))" } ?? "")
-            }
-        }
-        if deletions.contains(name), result.status == .active || result.status == .updating {
-            result.status = .deleting
-            result.statusMessage = "deleting node groups"
-        }
+        applySteps(of: cluster, pools: pools, to: &result)
         if let update = updates[name], result.status == .active || result.status == .updating {
             let tracked = try await eks.describeUpdate(name, updateID: update.id)
             switch tracked.status {
@@ -199,11 +163,16 @@ public actor AWSCloudProvider: CloudProvider {
     public func deleteCluster(name: String) async throws -> KubernetesCluster {
         let current = try await getCluster(name: name)
         if current.status == .deleting { return current }
-        initialNodegroups[name] = nil
+        steps[ClusterStep(kind: .createInitialNodegroup, cluster: name)]?.cancel()
+        initialNodegroupFailures[name] = nil
         let groups = try await allNodegroupNames(cluster: name)
         if groups.isEmpty {
+            journal.remove(cluster: name, region: region)
             return view(try await eks.deleteCluster(name), nodePools: [])
         }
+        // Written before the node groups go, so the agent that next looks deletes the cluster.
+        journal.remove(.createInitialNodegroup, cluster: name, region: region)
+        journal.put(.init(kind: .deleteAfterNodegroups, cluster: name, region: region))
         for group in groups {
             do {
                 _ = try await eks.deleteNodegroup(cluster: name, name: group)
@@ -213,33 +182,11 @@ public actor AWSCloudProvider: CloudProvider {
                 continue  // Already being deleted.
             }
         }
-        deletions.insert(name)
-        Task { await self.deleteClusterAfterNodegroups(name) }
+        startStep(.deleteAfterNodegroups, cluster: name)
         var result = current
         result.status = .deleting
         result.statusMessage = "deleting node groups"
         return result
-    }
-
-    /// EKS refuses to delete a cluster with node groups: wait for them to go, then delete it.
-    private func deleteClusterAfterNodegroups(_ name: String) async {
-        var attempt = 0
-        defer { deletions.remove(name) }
-        while !Task.isCancelled {
-            do {
-                if try await allNodegroupNames(cluster: name).isEmpty {
-                    _ = try await eks.deleteCluster(name)
-                    logger.info("cluster \(name): node groups deleted; deleting the control plane")
-                    return
-                }
-            } catch CloudProviderError.notFound {
-                return
-            } catch {
-                logger.warning("cluster \(name): still deleting its node groups: \(error)")
-            }
-            attempt += 1
-            try? await Task.sleep(for: pollPolicy.delay(attempt: attempt))
-        }
     }
 
     public func getKubeconfig(cluster name: String, options: KubeconfigOptions) async throws -> String {
@@ -454,7 +401,7 @@ public actor AWSCloudProvider: CloudProvider {
 
     // MARK: - Helpers
 
-    private func nodePools(of cluster: String) async throws -> [NodePool] {
+    func nodePools(of cluster: String) async throws -> [NodePool] {
         var pools: [NodePool] = []
         for name in try await allNodegroupNames(cluster: cluster) {
             if let pool = try? await getNodePool(cluster: cluster, name: name) { pools.append(pool) }
@@ -462,7 +409,7 @@ public actor AWSCloudProvider: CloudProvider {
         return pools.sorted { $0.name < $1.name }
     }
 
-    private func allNodegroupNames(cluster: String) async throws -> [String] {
+    func allNodegroupNames(cluster: String) async throws -> [String] {
         var names: [String] = []
         var token: String?
         repeat {
@@ -473,7 +420,7 @@ public actor AWSCloudProvider: CloudProvider {
         return names
     }
 
-    private func view(_ cluster: EKSCluster, nodePools: [NodePool]) -> KubernetesCluster {
+    func view(_ cluster: EKSCluster, nodePools: [NodePool]) -> KubernetesCluster {
         EKSStatusMapping.kubernetesCluster(cluster, nodePools: nodePools, provider: name, region: region)
     }
 }

@@ -52,9 +52,35 @@ enum CallCommand {
             response.withLock { $0 = message }
             done.signal()
         }
-        let interruption = CallInterruption { task.cancel() }
+        let finishing = Finishing()
+        let interruption = CallInterruption {
+            if finishing.started.withLock({ $0 }) {
+                writeStderr("cloud-agent: interrupted; the next agent that looks at the resource takes up what is left\n")
+                exit(130)
+            }
+            task.cancel()
+        }
         done.wait()
-        return interruption.exitStatus(for: finish(response.withLock { $0! }, options: options))
+        let status = interruption.exitStatus(for: finish(response.withLock { $0! }, options: options))
+        finishBackgroundWork(providers, finishing: finishing)
+        return status
+    }
+
+    /// Set once the answer is out and the process stays for the providers' background work.
+    private final class Finishing: Sendable {
+        let started = Mutex(false)
+    }
+
+    /// This process is the agent, and it must not exit in the middle of a step the answer
+    /// promised (a node group to add once the cluster is active, a cluster to delete once its
+    /// node groups are gone): it stays until they are taken, saying so on stderr.
+    private static func finishBackgroundWork(_ providers: ProviderRegistry, finishing: Finishing) {
+        let work = runBlocking { await providers.backgroundWork() }
+        guard !work.isEmpty else { return }
+        finishing.started.withLock { $0 = true }
+        writeStderr("cloud-agent: finishing before exit (Ctrl-C leaves it to the next agent that looks at the resource):\n"
+                    + work.map { "  \($0)\n" }.joined())
+        runBlocking { await providers.finishBackgroundWork() }
     }
 
     private static func runAgainstSocket(path: String, request: JSONValue, options: Options) -> Int32 {

@@ -1,9 +1,7 @@
 import Agent
 import AWSProvider
 import Diagnostics
-import Dispatch
 import Foundation
-import Synchronization
 
 /// `cloud-agent token eks …`: prints an `ExecCredential` for kubectl (the exec plugin of the
 /// kubeconfigs the agent writes). The token goes to stdout, anything else to stderr.
@@ -14,21 +12,15 @@ enum TokenCommand {
         if let provider = options.provider {
             fill(&options, fromProvider: provider, environment: environment, logger: logger)
         }
-        let outcome = Mutex<Result<String, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
         let finalOptions = options
-        Task {
-            let result: Result<String, any Error>
+        let outcome = runBlocking { () async -> Result<String, any Error> in
             do {
-                result = .success(try await EKSTokenCommand.execCredential(finalOptions, environment: environment, logger: logger))
+                return .success(try await EKSTokenCommand.execCredential(finalOptions, environment: environment, logger: logger))
             } catch {
-                result = .failure(error)
+                return .failure(error)
             }
-            outcome.withLock { $0 = result }
-            done.signal()
         }
-        done.wait()
-        switch outcome.withLock({ $0! }) {
+        switch outcome {
         case .success(let credential):
             writeStdout(credential + "\n")
             return 0

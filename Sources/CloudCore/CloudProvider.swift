@@ -43,6 +43,13 @@ public protocol CloudProvider: Actor {
     func stopInstance(id: String) async throws -> Instance
     func terminateInstance(id: String) async throws -> Instance
 
+    // MARK: Background work
+    /// Steps the provider still takes on its own after answering (a node group to add once
+    /// its cluster is active …), one sentence each; empty for most providers.
+    func backgroundWork() async -> [String]
+    /// Returns once that work is done.
+    func finishBackgroundWork() async
+
     // MARK: Waits (default implementations poll the getters through `waiters`)
     /// Waits for the cluster to become `active` (`.ready`) or be gone (`.deleted`).
     /// `lastKnown` stands in for the cluster if it is already gone at the first poll.
@@ -56,6 +63,9 @@ extension CloudProvider {
     public func getKubeconfig(cluster: String) async throws -> String {
         try await getKubeconfig(cluster: cluster, options: KubeconfigOptions())
     }
+
+    public func backgroundWork() async -> [String] { [] }
+    public func finishBackgroundWork() async {}
 
     /// One page of all the instances.
     public func listInstances(_ page: PageRequest) async throws -> Page<Instance> {

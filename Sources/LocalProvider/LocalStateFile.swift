@@ -82,20 +82,12 @@ struct LocalStateFile {
     /// Runs `body` holding the exclusive lock that serializes changes across processes.
     func withLock<T>(_ body: () throws(CloudProviderError) -> T) throws(CloudProviderError) -> T {
         do {
-            try AtomicFile.createDirectories(AtomicFile.parentDirectory(of: path))
+            return try FileLock.withExclusiveLock(on: path, body)
+        } catch let error as CloudProviderError {
+            throw error
         } catch {
-            throw Self.failure(error.description)
+            throw Self.failure("\(error)")
         }
-        let lockPath = path + ".lock"
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw Self.failure("cannot open \(lockPath): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        // Other holders only read and write a small file, so the wait is short.
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { throw Self.failure("cannot lock \(lockPath): \(String(cString: strerror(errno)))") }
-        }
-        defer { flock(fd, LOCK_UN) }
-        return try body()
     }
 
     private struct FormatMismatch: Error, CustomStringConvertible {

@@ -21,7 +21,8 @@ private final class Phases: Sendable {
         try #require(await MotoFixture.shared("provider"), "scripts/moto-server must start (the test command installs moto)")
     }
 
-    private func provider(_ moto: MotoFixture, secret: String? = nil, extra: [String: SettingValue] = [:]) -> AWSCloudProvider {
+    private func provider(_ moto: MotoFixture, secret: String? = nil, extra: [String: SettingValue] = [:],
+                          stateDirectory: String? = nil) -> AWSCloudProvider {
         var settings: [String: SettingValue] = [
             "accessKeyId": .string(moto.accessKeyId), "secretAccessKey": .string(secret ?? moto.secretAccessKey),
             "eksRoleArn": .string(moto.eksRoleArn), "nodeRoleArn": .string(moto.nodeRoleArn),
@@ -29,7 +30,8 @@ private final class Phases: Sendable {
         ]
         settings.merge(extra) { _, new in new }
         return AWSCloudProvider(configuration: ProviderConfiguration(name: "moto", kind: .aws, region: moto.region, settings: settings),
-                                environment: ["HOME": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"], logger: quiet)
+                                environment: ["HOME": "/nonexistent", "AWS_EC2_METADATA_DISABLED": "true"], logger: quiet,
+                                stateDirectory: stateDirectory)
     }
 
     @Test func aClusterWithANodeGroupIsCreatedWaitedForScaledAndDeleted() async throws {
@@ -60,6 +62,42 @@ private final class Phases: Sendable {
         let deleted = try await aws.waitCluster(name: name, until: .deleted, lastKnown: deleting, options: WaitOptions(timeout: .seconds(60)))
         #expect(deleted.status == .deleted)
         await #expect(throws: CloudProviderError.notFound(resourceType: "cluster", name: name)) { try await aws.getCluster(name: name) }
+    }
+
+    /// An agent that began a cluster and went away before adding its node group: the step it
+    /// wrote to the journal lets a fresh provider (another agent) take it up when it looks.
+    @Test func anotherAgentTakesUpTheStepsInTheJournal() async throws {
+        let moto = try await moto()
+        let state = "\(NSTemporaryDirectory())/journal-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let first = provider(moto, stateDirectory: state)
+        let name = "resume-\(UUID().uuidString.prefix(6).lowercased())"
+        first.journal.put(.init(kind: .createInitialNodegroup, cluster: name, region: moto.region, nodeCount: 2, nodeType: "t3.large"))
+        _ = try await first.eks.createCluster(EKSCreateClusterBody(
+            name: name, version: "1.30", roleArn: moto.eksRoleArn,
+            resourcesVpcConfig: .init(subnetIds: Array(moto.subnets.prefix(2)), securityGroupIds: nil, endpointPublicAccess: true,
+                                      endpointPrivateAccess: nil),
+            tags: ["team": "platform"], clientRequestToken: UUID().uuidString))
+        var info = stat()
+        #expect(stat("\(state)/aws/moto.json", &info) == 0 && info.st_mode & 0o777 == 0o600, "the journal is private")
+
+        let second = provider(moto, stateDirectory: state)
+        let seen = try await second.getCluster(name: name)
+        #expect(seen.status == .creating && seen.statusMessage == "creating node group default")
+        let ready = try await second.waitCluster(name: name, until: .ready, lastKnown: seen, options: WaitOptions(timeout: .seconds(60)))
+        #expect(ready.status == .active)
+        #expect(ready.nodePools.map(\.name) == ["default"] && ready.nodePools.first?.nodeCount == 2 && ready.nodePools.first?.nodeType == "t3.large")
+        #expect(second.journal.entries(cluster: name, region: moto.region).isEmpty, "the step leaves the journal once seen through")
+        #expect(await second.backgroundWork().isEmpty)
+
+        // The same for deletion: node groups deleted, the cluster left behind.
+        first.journal.put(.init(kind: .deleteAfterNodegroups, cluster: name, region: moto.region))
+        _ = try await first.eks.deleteNodegroup(cluster: name, name: "default")
+        let third = provider(moto, stateDirectory: state)
+        #expect(try await third.getCluster(name: name).status == .deleting)
+        await third.finishBackgroundWork()
+        await #expect(throws: CloudProviderError.notFound(resourceType: "cluster", name: name)) { try await third.getCluster(name: name) }
+        #expect(third.journal.entries(cluster: name, region: moto.region).isEmpty)
     }
 
     @Test func listsPageAcrossClusters() async throws {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CloudCore
 import Diagnostics
 import Foundation
@@ -189,5 +192,40 @@ extension CloudProviderError {
     var isInvalid: Bool {
         if case .invalidRequest = self { return true }
         return false
+    }
+}
+
+struct ClusterStepJournalTests {
+    let quiet = Logger(label: "test", sink: LogSink(fileDescriptor: 2, level: .off))
+
+    @Test func stepsAreSharedThroughThePrivateFile() throws {
+        let path = "\(NSTemporaryDirectory())/journal-\(UUID().uuidString)/aws/prod.json"
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let one = ClusterStepJournal(path: path, logger: quiet)
+        let other = ClusterStepJournal(path: path, logger: quiet)
+        one.put(.init(kind: .createInitialNodegroup, cluster: "a", region: "eu-west-1", nodeCount: 2, nodeType: "t3.large"))
+        other.put(.init(kind: .deleteAfterNodegroups, cluster: "b", region: "eu-west-1"))
+        var info = stat()
+        #expect(stat(path, &info) == 0 && info.st_mode & 0o777 == 0o600)
+        #expect(one.entry(.createInitialNodegroup, cluster: "a", region: "eu-west-1")?.nodeCount == 2)
+        #expect(one.entry(.deleteAfterNodegroups, cluster: "b", region: "eu-west-1") != nil, "written by the other")
+        #expect(one.entries(cluster: "a", region: "us-east-1").isEmpty, "regions are apart")
+        one.put(.init(kind: .createInitialNodegroup, cluster: "a", region: "eu-west-1", nodeCount: 3, nodeType: "t3.large", requested: true))
+        #expect(other.entries(cluster: "a", region: "eu-west-1").map(\.nodeCount) == [3], "replaced, not added")
+        other.remove(cluster: "a", region: "eu-west-1")
+        #expect(one.entries(cluster: "a", region: "eu-west-1").isEmpty && one.entries(cluster: "b", region: "eu-west-1").count == 1)
+    }
+
+    @Test func anUnreadableJournalIsNoSteps() throws {
+        let path = "\(NSTemporaryDirectory())/journal-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(ClusterStepJournal(path: path, logger: quiet).entries(cluster: "a", region: "r").isEmpty)
+    }
+
+    @Test func everyAgentUsesTheSameTokenForOneClustersNodeGroup() {
+        #expect(AWSCloudProvider.initialNodegroupToken(clusterArn: "arn:a") == AWSCloudProvider.initialNodegroupToken(clusterArn: "arn:a"))
+        #expect(AWSCloudProvider.initialNodegroupToken(clusterArn: "arn:a") != AWSCloudProvider.initialNodegroupToken(clusterArn: "arn:b"))
+        #expect(AWSCloudProvider.initialNodegroupToken(clusterArn: "arn:a").count == 32)
     }
 }

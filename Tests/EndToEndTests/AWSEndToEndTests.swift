@@ -123,6 +123,32 @@ import TestSupport
         try await agent.failure("getCluster", ["provider": "aws", "name": .string(name)], code: Code.notFound)
     }
 
+    /// A one-shot `cloud-agent call` is the whole agent: it must not exit before the steps its
+    /// answer promised (the node group once the cluster is active, the cluster once its node
+    /// groups are gone), even without `wait`.
+    @Test func oneShotCallsFinishTheClusterStepsTheyBegin() async throws {
+        let (agent, moto, configFile) = try await agent()
+        let environment = agent.home.merging(Self.noAmbientCredentials) { _, new in new }
+        let name = "oneshot-\(UUID().uuidString.prefix(6).lowercased())"
+        let subnets = JSONSerializer.string(.array(moto.subnets.prefix(2).map { .string($0) }))
+        let created = try await AgentProcess.run(
+            ["call", "--config", configFile, "--compact", "createCluster",
+             #"{"provider":"aws","name":"\#(name)","nodeCount":2,"nodeType":"t3.large","subnets":\#(subnets)}"#],
+            environment: environment)
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(try JSONParser.parse(created.stdout)["status"] == "creating")
+        // The node group exists once the call has exited.
+        let pool = try await agent.result("getNodePool", ["provider": "aws", "cluster": .string(name), "name": "default"])
+        #expect(pool["nodeCount"] == 2 && pool["nodeType"] == "t3.large")
+
+        let deleted = try await AgentProcess.run(["call", "--config", configFile, "--compact", "deleteCluster",
+                                                  #"{"provider":"aws","name":"\#(name)"}"#], environment: environment)
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        #expect(try JSONParser.parse(deleted.stdout)["status"] == "deleting")
+        // And the cluster is gone once that call has exited.
+        try await agent.failure("getCluster", ["provider": "aws", "name": .string(name)], code: Code.notFound)
+    }
+
     @Test func anInstanceRunsStopsAndTerminates() async throws {
         let (agent, moto, _) = try await agent()
         let instance = try await agent.result("createInstance", ["provider": "aws", "name": "bastion", "image": "ami-03cf127a",

@@ -8,14 +8,7 @@ struct EKSClient: Sendable {
     private func call<Response: Decodable>(_ method: String, _ path: String, query: [(String, String)] = [],
                                            body: (some Encodable)? = Optional<EmptyBody>.none,
                                            subject: AWSClient.Subject) async throws -> Response {
-        var bytes: [UInt8] = []
-        var headers: [(name: String, value: String)] = []
-        if let body {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            bytes = Array(try encoder.encode(body))
-            headers.append(("Content-Type", "application/json"))
-        }
+        let (bytes, headers) = try Self.encode(body)
         let response = try await client.send(service: "eks", method: method, path: path, query: query, headers: headers, body: bytes,
                                              errors: .json, subject: subject)
         do {
@@ -29,6 +22,14 @@ struct EKSClient: Sendable {
     }
 
     private struct EmptyBody: Encodable {}
+
+    /// A JSON body (keys sorted) and its content type; nothing for no body.
+    private static func encode(_ body: (some Encodable)?) throws -> ([UInt8], [(name: String, value: String)]) {
+        guard let body else { return ([], []) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (Array(try encoder.encode(body)), [("Content-Type", "application/json")])
+    }
 
     private static func segment(_ text: String) -> String { AWSClient.percentEncode(text) }
     private static func cluster(_ name: String) -> AWSClient.Subject { .init(resourceType: "cluster", name: name) }

@@ -57,6 +57,22 @@ public actor ProviderRegistry {
         order.map { ProviderEntryParser.describe(entries[$0]!.configuration, isDefault: $0 == defaultProvider) }
     }
 
+    /// The steps providers still take on their own, as "provider: step".
+    public func backgroundWork() async -> [String] {
+        var work: [String] = []
+        for name in order {
+            work += await entries[name]!.provider.backgroundWork().map { "\(name): \($0)" }
+        }
+        return work
+    }
+
+    /// Returns once every provider's background work is done.
+    public func finishBackgroundWork() async {
+        for name in order {
+            await entries[name]!.provider.finishBackgroundWork()
+        }
+    }
+
     /// Wait counters per provider.
     func statistics() async -> [(String, WaitStatistics)] {
         var result: [(String, WaitStatistics)] = []
@@ -77,7 +93,7 @@ public actor ProviderRegistry {
                                       logger: logger.child("provider \(configuration.name)"))
         case .aws:
             return AWSCloudProvider(configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger,
-                                    invocation: invocation)
+                                    invocation: invocation, stateDirectory: paths.stateDirectory)
         case .gcp, .azure:
             return PendingCloudProvider(name: configuration.name, kind: configuration.kind)
         }
