@@ -13,7 +13,8 @@ enum AWSErrorMapping {
     /// - Parameter resource: what the request was about, for not-found and conflict errors.
     static func error(_ failure: Failure, resourceType: String, name: String) -> CloudProviderError {
         let code = failure.code
-        let reason = failure.message.isEmpty ? code : "\(failure.message) (\(code))"
+        let reason = failure.message.isEmpty ? (code.isEmpty ? "HTTP \(failure.status)" : code)
+            : code.isEmpty ? failure.message : "\(failure.message) (\(code))"
         switch code {
         case "ResourceNotFoundException", "NotFoundException", "InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed",
              "NoSuchEntity":
@@ -27,13 +28,18 @@ enum AWSErrorMapping {
             return .invalidRequest(field: field(for: failure), reason: reason)
         case "UnrecognizedClientException", "InvalidClientTokenId", "SignatureDoesNotMatch", "AuthFailure", "ExpiredToken",
              "ExpiredTokenException", "InvalidSignatureException", "IncompleteSignature", "MissingAuthenticationToken",
-             "RequestExpired":
+             "RequestExpired", "InvalidIdentityToken", "IDPRejectedClaim", "ExpiredTokenException.WebIdentity":
             return .unauthenticated(reason: reason)
         case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException", "OptInRequired":
             return .permissionDenied(reason: reason)
         case "ThrottlingException", "Throttling", "RequestLimitExceeded", "TooManyRequestsException", "SlowDown",
              "RequestThrottled", "RequestThrottledException":
             return .throttled(retryAfterSeconds: nil, reason: reason)
+        case "IDPCommunicationError", "ServiceUnavailable", "ServiceUnavailableException", "InternalError", "InternalFailure",
+             "ServerException", "Unavailable":
+            // The identity provider or AWS could not be reached or failed: worth another try.
+            return .providerError(ProviderFailure(httpStatus: failure.status, code: code, message: failure.message,
+                                                  requestID: failure.requestID, retryable: true))
         default:
             if failure.status == 429 { return .throttled(retryAfterSeconds: nil, reason: reason) }
             if failure.status == 401 { return .unauthenticated(reason: reason) }

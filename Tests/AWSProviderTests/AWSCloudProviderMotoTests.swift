@@ -17,11 +17,11 @@ private final class Phases: Sendable {
 @Suite(.serialized) struct AWSCloudProviderMotoTests {
     let quiet = Logger(label: "test", sink: LogSink(fileDescriptor: 2, level: .off))
 
-    private func moto() async throws -> MotoFixture {
-        try #require(await MotoFixture.shared("provider"), "scripts/moto-server must start (the test command installs moto)")
+    private func moto() async throws -> MotoServer {
+        try await MotoServer.shared("provider")
     }
 
-    private func provider(_ moto: MotoFixture, secret: String? = nil, extra: [String: SettingValue] = [:],
+    private func provider(_ moto: MotoServer, secret: String? = nil, extra: [String: SettingValue] = [:],
                           stateDirectory: String? = nil) -> AWSCloudProvider {
         var settings: [String: SettingValue] = [
             "accessKeyId": .string(moto.accessKeyId), "secretAccessKey": .string(secret ?? moto.secretAccessKey),

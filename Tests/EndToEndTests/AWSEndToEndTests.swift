@@ -12,8 +12,8 @@ import TestSupport
 
     /// An agent whose config file has the provider `aws` on moto (with moto's keys, and the
     /// role moto lets them assume when `assumeRole`); also answers the config file's path.
-    private func agent(assumeRole: Bool = false) async throws -> (LocalAgent, MotoFixture, String) {
-        let moto = try #require(await MotoFixture.shared("end-to-end"), "scripts/moto-server must start (the test command installs moto)")
+    private func agent(assumeRole: Bool = false) async throws -> (LocalAgent, MotoServer, String) {
+        let moto = try await MotoServer.shared("end-to-end")
         var entry: [String: JSONValue] = [
             "name": "aws", "kind": "aws", "region": .string(moto.region), "endpointURL": .string(moto.endpoint),
             "accessKeyId": .string(moto.accessKeyId), "secretAccessKey": .string(moto.secretAccessKey),

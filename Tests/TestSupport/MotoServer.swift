@@ -187,14 +187,34 @@ public final class MotoServer: Sendable {
         return MotoServer(state: state, process: process, stateFile: stateFile, output: output)
     }
 
-    private static let sharedServer = Result { () throws(StartFailure) -> MotoServer in try start() }
+    private static let servers = Mutex<[String: Task<Result<MotoServer, StartFailure>, Never>]>([:])
 
-    /// The server shared by every test of the process, started on first use (on a thread of
-    /// its own) and left running until the process exits. A failed start is remembered, so
-    /// every test that asks reports the same reason at once.
-    public static func shared() async throws -> MotoServer {
-        try await onOwnThread { sharedServer }.get()
+    /// The server of `group`, started on first use (on a thread of its own) and left running
+    /// until the test process exits. Suites that run alongside others take a group of their
+    /// own: moto's server answers HTTP 500 now and then when one client lists while another
+    /// deletes. A failed start is remembered, so every test that asks reports the same reason.
+    public static func shared(_ group: String = "default") async throws -> MotoServer {
+        let task = servers.withLock { servers in
+            if let task = servers[group] { return task }
+            let started = Task { await onOwnThread { Result { () throws(StartFailure) -> MotoServer in try start() } } }
+            servers[group] = started
+            return started
+        }
+        return try await task.value.get()
     }
+
+    // The state, by name, for tests.
+    /// `http://127.0.0.1:PORT`.
+    public var endpoint: String { state.endpoint.absoluteString }
+    public var region: String { state.region }
+    public var accessKeyId: String { state.accessKeyId }
+    public var secretAccessKey: String { state.secretAccessKey }
+    /// A role the bootstrapped user may assume.
+    public var roleArn: String { state.roleArn }
+    public var eksRoleArn: String { state.eksRoleArn }
+    public var nodeRoleArn: String { state.nodeRoleArn }
+    /// Default-VPC subnets, sorted by availability zone.
+    public var subnets: [String] { state.subnets }
 
     /// Whether the server process is still running.
     public var isRunning: Bool { process.isRunning }

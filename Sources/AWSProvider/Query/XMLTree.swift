@@ -5,7 +5,8 @@ import FoundationXML
 
 /// A parsed XML document as a small tree, for reading AWS Query API responses (EC2, STS).
 ///
-/// Namespaces are dropped from element names; text is trimmed. Responses are small, so a tree
+/// Namespaces are dropped from element names; a leaf keeps its text exactly (CDATA included),
+/// whitespace-only text and the text around child elements is dropped. Responses are small, so a tree
 /// is simpler than a streaming reader at no real cost.
 struct XMLTree: Sendable, Equatable {
     var name: String
@@ -65,9 +66,15 @@ struct XMLTree: Sendable, Equatable {
             stack[stack.count - 1].text += string
         }
 
+        func parser(_ parser: XMLParser, foundCDATA block: Data) {
+            guard !stack.isEmpty else { return }
+            stack[stack.count - 1].text += String(decoding: block, as: UTF8.self)
+        }
+
         func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
             guard var element = stack.popLast() else { return }
-            element.text = element.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            // Indentation is not text; a value's own spaces (a tag value "  x ") are.
+            if !element.children.isEmpty || element.text.allSatisfy(\.isWhitespace) { element.text = "" }
             if stack.isEmpty {
                 root = element
             } else {
