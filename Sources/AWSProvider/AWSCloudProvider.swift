@@ -100,8 +100,8 @@ public actor AWSCloudProvider: CloudProvider {
         do {
             cluster = try await eks.createCluster(EKSCreateClusterBody(
                 name: request.name, version: request.version, roleArn: roleArn,
-                resourcesVpcConfig: .init(subnetIds: request.subnets, securityGroupIds: nil, endpointPublicAccess: true, endpointPrivateAccess: nil),
-                tags: request.tags.isEmpty ? nil : request.tags, clientRequestToken: UUID().uuidString))
+                resourcesVpcConfig: Self.vpcConfig(request),
+                tags: request.tags.isEmpty ? nil : request.tags, clientRequestToken: request.clientToken ?? UUID().uuidString))
         } catch {
             if request.nodeCount > 0 { journal.remove(.createInitialNodegroup, cluster: request.name, region: region) }
             throw error
@@ -115,6 +115,14 @@ public actor AWSCloudProvider: CloudProvider {
             }
         }
         return result
+    }
+
+    /// The cluster's network: its subnets and security groups, and who reaches its API endpoint.
+    static func vpcConfig(_ request: CreateClusterRequest) -> EKSCreateClusterBody.VPCConfig {
+        let access = request.endpointAccess ?? .public
+        return .init(subnetIds: request.subnets, securityGroupIds: request.securityGroups.isEmpty ? nil : request.securityGroups,
+                     endpointPublicAccess: access != .private, endpointPrivateAccess: access != .public,
+                     publicAccessCidrs: request.publicAccessCidrs.isEmpty ? nil : request.publicAccessCidrs)
     }
 
     public func getCluster(name: String) async throws -> KubernetesCluster {
@@ -340,13 +348,14 @@ public actor AWSCloudProvider: CloudProvider {
         guard let image = request.image else {
             throw CloudProviderError.invalidRequest(field: "image", reason: "EC2 needs an AMI id (ami-…) for the instance")
         }
-        var keyName: String?
+        var keyName = request.keyName
         if let key = request.sshPublicKey { keyName = try await ec2.importKeyPair(publicKey: key) }
         var tags = request.tags
         tags["Name"] = request.name
         let launched = try await ec2.runInstance(imageId: image, instanceType: request.instanceType ?? Self.defaultInstanceType,
-                                                 subnetId: request.subnet, availabilityZone: request.zone, keyName: keyName,
-                                                 userData: request.userData, tags: tags, clientToken: UUID().uuidString)
+                                                 subnetId: request.subnet, securityGroupIds: request.securityGroups,
+                                                 availabilityZone: request.zone, keyName: keyName,
+                                                 userData: request.userData, tags: tags, clientToken: request.clientToken ?? UUID().uuidString)
         return launched.instance(provider: name)
     }
 

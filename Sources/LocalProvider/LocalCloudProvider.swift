@@ -58,6 +58,8 @@ public actor LocalCloudProvider: CloudProvider {
         let fails = request.tags[LocalCatalog.simulateTag] == "failure"
         return try mutate { state, now in
             if let existing = state.clusters[request.name] {
+                // A repeat of the create that made it (same idempotency key) answers it.
+                if let token = request.clientToken, existing.clientToken == token { return clusterView(existing, now: now) }
                 let status = existing.timeline.state(at: now).step.status
                 throw CloudProviderError.conflict(resourceType: "cluster", name: request.name, reason: "already exists (status \(status.rawValue))")
             }
@@ -84,7 +86,7 @@ public actor LocalCloudProvider: CloudProvider {
                 timeline.schedule(now: now, [(controlPlane + poolTime, end)])
             }
             let record = ClusterRecord(id: Self.newID("lc-"), name: request.name, region: region, createdAt: now, tags: request.tags,
-                                       subnets: request.subnets, timeline: timeline, pools: pools)
+                                       subnets: request.subnets, timeline: timeline, pools: pools, clientToken: request.clientToken)
             state.clusters[request.name] = record
             return clusterView(record, now: now)
         }
@@ -313,6 +315,15 @@ public actor LocalCloudProvider: CloudProvider {
             throw CloudProviderError.invalidRequest(field: "zone", reason: "must be a zone of region \(settings.region): \(zones.joined(separator: ", "))")
         }
         return try mutate { state, now in
+            if let token = request.clientToken,
+               let earlier = state.instances.values.first(where: { $0.clientToken == token && !isExpired($0, now: now) }) {
+                // As EC2: the same key answers the instance it launched; with other params it is a mistake.
+                guard earlier.name == request.name else {
+                    throw CloudProviderError.conflict(resourceType: "instance", name: request.name,
+                                                      reason: "clientToken was used to launch \(earlier.id) ('\(earlier.name)') with other params")
+                }
+                return instanceView(earlier, now: now)
+            }
             if let existing = state.instances.values.first(where: { $0.name == request.name && $0.timeline.state(at: now).step.status != .deleted }) {
                 throw CloudProviderError.conflict(resourceType: "instance", name: request.name,
                                                   reason: "already exists as \(existing.id) (names are unique among instances that are not terminated)")
@@ -325,7 +336,7 @@ public actor LocalCloudProvider: CloudProvider {
                 id: Self.newID("i-", length: 17), name: request.name, instanceType: request.instanceType ?? LocalCatalog.defaultInstanceType,
                 image: request.image ?? LocalCatalog.defaultImage, zone: zone, subnet: request.subnet,
                 privateIP: "10.\(Int.random(in: 0...255)).\(Int.random(in: 0...255)).\(Int.random(in: 4...254))",
-                tags: request.tags, createdAt: now, timeline: timeline)
+                tags: request.tags, createdAt: now, timeline: timeline, clientToken: request.clientToken)
             state.instances[record.id] = record
             return instanceView(record, now: now)
         }

@@ -110,6 +110,8 @@ struct ClusterRecord: Codable, Sendable, Equatable {
     var subnets: [String]
     var timeline: Timeline
     var pools: [String: PoolRecord]
+    /// The idempotency key the cluster was created with, if any.
+    var clientToken: String?
 }
 
 struct PoolRecord: Codable, Sendable, Equatable {
@@ -131,4 +133,6 @@ struct InstanceRecord: Codable, Sendable, Equatable {
     var tags: [String: String]
     var createdAt: Double
     var timeline: Timeline
+    /// The idempotency key the instance was launched with, if any.
+    var clientToken: String?
 }

@@ -268,6 +268,24 @@ private func ec2Error(_ code: String, _ message: String) -> String {
         ])
     }
 
+    @Test func theProviderPassesKeyNameAndSecurityGroupsToRunInstances() async throws {
+        let transport = ScriptedTransport(.xml(200, runInstancesResponse))
+        let aws = AWSCloudProvider(
+            configuration: ProviderConfiguration(name: "prod", kind: .aws, region: "us-east-1",
+                                                 settings: ["accessKeyId": .string("AKIDEXAMPLE"), "secretAccessKey": .string("secret")]),
+            environment: ["HOME": "/nonexistent"], logger: Logger(label: "t", sink: LogSink(fileDescriptor: 2, level: .off)),
+            transport: transport, metadataTransport: transport)
+        var request = CreateInstanceRequest(name: "web", image: "ami-bff32ccc", subnet: "subnet-1")
+        request.keyName = "ops key"
+        request.securityGroups = ["sg-1", "sg-2"]
+        request.clientToken = "deploy-42"
+        _ = try await aws.createInstance(request)
+        let body = try #require(transport.bodies.first)
+        #expect(body.contains("&ClientToken=deploy-42&"), "the caller's idempotency key is EC2's")
+        #expect(body.contains("&SecurityGroupId.1=sg-1&SecurityGroupId.2=sg-2&"))
+        #expect(body.contains("&KeyName=ops%20key&"))
+    }
+
     @Test func anInstanceFilterBecomesTagAndStateFilters() throws {
         let filters = try #require(EC2Filters.of(InstanceFilter(tags: ["team": "a b", "env": "prod"], states: [.creating, .stopped])))
         #expect(filters.map(\.name) == ["tag:env", "tag:team", "instance-state-name"])

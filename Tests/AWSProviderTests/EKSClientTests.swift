@@ -87,6 +87,25 @@ private let describedCluster = """
         #expect((body["resourcesVpcConfig"] as? [String: Any])?["subnetIds"] as? [String] == ["subnet-6782e71e"])
     }
 
+    @Test func endpointAccessBecomesTheVPCConfig() throws {
+        var request = CreateClusterRequest(name: "prod", subnets: ["subnet-1", "subnet-2"])
+        let open = AWSCloudProvider.vpcConfig(request)
+        #expect(open.endpointPublicAccess == true && open.endpointPrivateAccess == false && open.securityGroupIds == nil
+                    && open.publicAccessCidrs == nil)
+        request.endpointAccess = .private
+        request.securityGroups = ["sg-0123"]
+        let closed = AWSCloudProvider.vpcConfig(request)
+        #expect(closed.endpointPublicAccess == false && closed.endpointPrivateAccess == true && closed.securityGroupIds == ["sg-0123"])
+        request.endpointAccess = .publicAndPrivate
+        request.publicAccessCidrs = ["203.0.113.0/24"]
+        let both = AWSCloudProvider.vpcConfig(request)
+        #expect(both.endpointPublicAccess == true && both.endpointPrivateAccess == true && both.publicAccessCidrs == ["203.0.113.0/24"])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        #expect(String(decoding: try encoder.encode(both), as: UTF8.self)
+                    == #"{"endpointPrivateAccess":true,"endpointPublicAccess":true,"publicAccessCidrs":["203.0.113.0\/24"],"securityGroupIds":["sg-0123"],"subnetIds":["subnet-1","subnet-2"]}"#)
+    }
+
     @Test func listsFollowNextToken() async throws {
         let script = EKSScript([json(200, #"{"clusters": ["a", "b"], "nextToken": "page two/+"}"#), json(200, #"{"clusters": ["c"]}"#)])
         let client = eks(script)

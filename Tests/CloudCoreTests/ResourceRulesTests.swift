@@ -73,4 +73,11 @@ import Testing
         let scale = SettingSpec("timeScale", "Pace.", type: .number(0...10))
         #expect(scale.problem(with: .number(11)) == "must be a number from 0 to 10")
     }
+
+    @Test func ipv4CIDRBlocks() {
+        for good in ["0.0.0.0/0", "10.0.0.0/8", "203.0.113.7/32", "192.168.1.0/24"] { #expect(ResourceRules.isIPv4CIDR(good), "\(good)") }
+        for bad in ["10.0.0.0", "10.0.0.0/33", "10.0.0/8", "256.0.0.0/8", "10.0.0.0/-1", "a.b.c.d/8", "10.0.0.0/8/1", "", "1..2.3/4", "10.0.0.0/+8"] {
+            #expect(!ResourceRules.isIPv4CIDR(bad), "\(bad)")
+        }
+    }
 }

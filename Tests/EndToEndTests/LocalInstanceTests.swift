@@ -74,6 +74,22 @@ import TestSupport
         try await agent.failure("listInstances", ["pageToken": "bogus"], code: Code.invalidParams, param: "pageToken")
     }
 
+    @Test func aCreateRepeatedWithItsClientTokenAnswersTheSameInstance() async throws {
+        let agent = try await LocalAgent()
+        let first = try await agent.result("createInstance", ["name": "web", "clientToken": "deploy-42"])
+        let again = try await agent.result("createInstance", ["name": "web", "clientToken": "deploy-42"])
+        #expect(again["id"] == first["id"])
+        #expect(try await agent.result("listInstances")["instances"]?.arrayValue?.count == 1)
+        let misuse = try await agent.failure("createInstance", ["name": "db", "clientToken": "deploy-42"], code: Code.conflict)
+        #expect(misuse["message"]?.stringValue?.contains("other params") == true)
+        // Without the key, a repeat is a new request: refused, the name being in use.
+        try await agent.failure("createInstance", ["name": "web"], code: Code.conflict)
+        let clusterToken: JSONValue = "cluster-token-1"
+        let cluster = try await agent.result("createCluster", ["name": "demo", "clientToken": clusterToken])
+        #expect(try await agent.result("createCluster", ["name": "demo", "clientToken": clusterToken])["id"] == cluster["id"])
+        try await agent.failure("createCluster", ["name": "demo", "clientToken": "another"], code: Code.conflict)
+    }
+
     @Test func listInstancesFiltersByTagsAndStatesBeforePaging() async throws {
         let agent = try await LocalAgent()
         var ids: [String: JSONValue] = [:]

@@ -52,6 +52,16 @@ import TestSupport
         Case("waitInstanceReady", ["id": "i-1", "timeoutSeconds": -1], param: "timeoutSeconds"),
         Case("listInstances", ["limit": "10"], param: "limit"),
         Case("createCluster", ["name": "demo", "progressToken": ["not": "a token"]], param: "progressToken"),
+        Case("createCluster", ["name": "demo", "endpointAccess": "internal"], param: "endpointAccess", hint: "'public-and-private'"),
+        Case("createCluster", ["name": "demo", "publicAccessCidrs": ["10.0.0.0/33"]], param: "publicAccessCidrs[0]", hint: "CIDR"),
+        Case("createCluster", ["name": "demo", "endpointAccess": "private", "publicAccessCidrs": ["10.0.0.0/8"]],
+             param: "publicAccessCidrs", hint: "private"),
+        Case("createCluster", ["name": "demo", "securityGroups": ["sg-1", "sg-2", "sg-3", "sg-4", "sg-5", "sg-6"]], param: "securityGroups"),
+        Case("createInstance", ["name": "vm", "keyName": "mine", "sshPublicKey": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl"],
+             param: "keyName", hint: "not both"),
+        Case("createInstance", ["name": "vm", "securityGroups": [""]], param: "securityGroups[0]"),
+        Case("createInstance", ["name": "vm", "clientToken": "has space"], param: "clientToken", hint: "printable ASCII"),
+        Case("createCluster", ["name": "demo", "clientToken": .string(String(repeating: "k", count: 65))], param: "clientToken"),
     ]
 
     @Test(arguments: cases)

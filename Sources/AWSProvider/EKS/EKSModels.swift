@@ -107,6 +107,7 @@ struct EKSCreateClusterBody: Encodable, Sendable {
         var securityGroupIds: [String]?
         var endpointPublicAccess: Bool?
         var endpointPrivateAccess: Bool?
+        var publicAccessCidrs: [String]?
     }
 }
 

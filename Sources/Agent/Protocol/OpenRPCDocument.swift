@@ -1614,7 +1614,7 @@ enum OpenRPCDocument {
       "summary": "Create a managed Kubernetes cluster with an initial node pool.",
       "description": "Creates a cluster named `name` with an initial node pool named `default` of `nodeCount` nodes of `nodeType` (no node pool when `nodeCount` is 0). Answers the cluster as the cloud reports it right after the call: `status` `creating`, no `endpoint` yet. Omitted `version`, `region` and `nodeType` take the provider's defaults (see `getAvailableVersions` for versions).\n\nWith `wait: true` the call answers only once the cluster is `active`: the cluster as it was then, reporting `$/progress` meanwhile; if the cluster can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.\n\nNot idempotent: creating a name that exists (in any status, including `deleting`) is -32003. To retry a create whose answer was lost, call `getCluster` first.",
       "x-local-provider": "Cluster names must be 1 to 40 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit (GKE's rule, the strictest, so names port to every cloud). Versions 1.31, 1.32, 1.33 (default) and 1.34; `nodeCount` 0 to 100; default `nodeType` `local.medium`; any valid region is accepted (default the provider's, `local-1`); `subnets` are recorded but not shown. Creation takes 2 s for the control plane, then 1 s for the `default` node pool (× `timeScale`). The tag `local:simulate` = `failure` makes the creation end `failed` (`providerStatus` FAILED, the pool CREATE_FAILED); with `wait: true` that answers -32009 `ResourceFailed`.",
-      "x-aws-provider": "Needs the `eksRoleArn` setting (else -32602 naming it) and at least two `subnets` (EKS wants them in different availability zones; fewer: -32602 naming `subnets`); `nodeCount` > 0 (the default, 3) also needs `nodeRoleArn` (else -32602; pass `nodeCount` 0 for a cluster without nodes). A `region` other than the provider's is -32602. Calls EKS CreateCluster (the `version` given, else EKS's default; public API endpoint; `tags`; a fresh client request token) and answers the cluster at once (`creating`, `providerStatus` CREATING). Once the control plane is ACTIVE, the agent creates the managed node group `default`: `nodeCount` nodes (desired = minimum = maximum), instance type `nodeType` (default `m6i.large`), the same subnets and tags, role `nodeRoleArn`. Until that node group is active the cluster reports `creating` with `statusMessage` \"creating node group default\" (`providerStatus` ACTIVE), so `wait: true` answers when the cluster has its nodes; if the node group ends CREATE_FAILED the cluster reports `failed` (-32009 `ResourceFailed` with `wait: true`). The node group's create request carries a token derived from the cluster ARN, so two agents taking the step at once create it once. These steps are written first to a journal in the agent's state directory (`$XDG_STATE_HOME/cloud-agent/aws/PROVIDER.json`, mode 0600), so if the agent that began one exits (or restarts), the next agent on the machine that looks at the cluster (getCluster, listClusters, waitClusterReady, deleteCluster) takes it up. A one-shot `cloud-agent call` does not exit before the steps its answer promised are taken, even without `wait`: it prints the result, says on stderr what it is finishing, and stays until then (Ctrl-C leaves the rest to the next agent). A name in use is -32003 (ResourceInUseException); versions, subnets and roles EKS refuses are -32602. Names follow EKS's rule (1 to 100 letters, digits, '-' and '_', starting with a letter or digit).",
+      "x-aws-provider": "Needs the `eksRoleArn` setting (else -32602 naming it) and at least two `subnets` (EKS wants them in different availability zones; fewer: -32602 naming `subnets`); `nodeCount` > 0 (the default, 3) also needs `nodeRoleArn` (else -32602; pass `nodeCount` 0 for a cluster without nodes). A `region` other than the provider's is -32602. Calls EKS CreateCluster (the `version` given, else EKS's default; `securityGroups` as `securityGroupIds`; `endpointAccess` as `endpointPublicAccess`/`endpointPrivateAccess`, public by default, with `publicAccessCidrs`; `tags`; the caller's `clientToken` as client request token, else a fresh one) and answers the cluster at once (`creating`, `providerStatus` CREATING). Once the control plane is ACTIVE, the agent creates the managed node group `default`: `nodeCount` nodes (desired = minimum = maximum), instance type `nodeType` (default `m6i.large`), the same subnets and tags, role `nodeRoleArn`. Until that node group is active the cluster reports `creating` with `statusMessage` \"creating node group default\" (`providerStatus` ACTIVE), so `wait: true` answers when the cluster has its nodes; if the node group ends CREATE_FAILED the cluster reports `failed` (-32009 `ResourceFailed` with `wait: true`). The node group's create request carries a token derived from the cluster ARN, so two agents taking the step at once create it once. These steps are written first to a journal in the agent's state directory (`$XDG_STATE_HOME/cloud-agent/aws/PROVIDER.json`, mode 0600), so if the agent that began one exits (or restarts), the next agent on the machine that looks at the cluster (getCluster, listClusters, waitClusterReady, deleteCluster) takes it up. A one-shot `cloud-agent call` does not exit before the steps its answer promised are taken, even without `wait`: it prints the result, says on stderr what it is finishing, and stays until then (Ctrl-C leaves the rest to the next agent). A name in use is -32003 (ResourceInUseException); versions, subnets and roles EKS refuses are -32602. Names follow EKS's rule (1 to 100 letters, digits, '-' and '_', starting with a letter or digit).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1685,6 +1685,58 @@ enum OpenRPCDocument {
           "description": "Tags (labels) of the cluster: at most 50; keys 1 to 128 characters, values at most 256.",
           "schema": {
             "$ref": "#/components/schemas/Tags"
+          }
+        },
+        {
+          "name": "securityGroups",
+          "required": false,
+          "description": "Security groups of the control plane's network interfaces, where the cloud uses them (aws: EKS `securityGroupIds`, at most 5). At most 5 non-empty strings. The local provider accepts and ignores them.",
+          "schema": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 1024
+            },
+            "maxItems": 5
+          }
+        },
+        {
+          "name": "endpointAccess",
+          "required": false,
+          "description": "Who reaches the Kubernetes API server: \"public\" (the default: from the internet, or only `publicAccessCidrs`), \"private\" (from inside the cluster's network only) or \"public-and-private\" (both; nodes reach it without leaving the network). aws: EKS `endpointPublicAccess`/`endpointPrivateAccess`. Another value is -32602. The local provider accepts and ignores it.",
+          "schema": {
+            "type": "string",
+            "enum": [
+              "public",
+              "private",
+              "public-and-private"
+            ],
+            "default": "public"
+          }
+        },
+        {
+          "name": "publicAccessCidrs",
+          "required": false,
+          "description": "IPv4 CIDR blocks that may reach a public API endpoint (aws: EKS `publicAccessCidrs`); absent means anywhere. At most 40; each must be a CIDR such as `203.0.113.0/24` (-32602 naming `publicAccessCidrs[i]`); with `endpointAccess` \"private\" it is -32602.",
+          "schema": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "pattern": "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$"
+            },
+            "maxItems": 40
+          }
+        },
+        {
+          "name": "clientToken",
+          "required": false,
+          "description": "Idempotency key (1 to 64 printable ASCII characters, e.g. a UUID made once per intended cluster): repeated with the same key, the create answers the cluster the first call made instead of making another. aws: sent as EKS's `clientRequestToken`; local: remembered with the cluster. Malformed: -32602.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 64,
+            "pattern": "^[!-~]+$"
           }
         },
         {
@@ -4124,7 +4176,7 @@ enum OpenRPCDocument {
       "summary": "Launch a virtual machine.",
       "description": "Launches an instance and answers it right after the call (`state` `creating`, `providerState` e.g. `pending`), with the `id` every other instance method takes. Omitted `image`, `instanceType` and `zone` take the provider's defaults.\n\nWith `wait: true` the call answers only once the instance is `running`: the instance as it was then, reporting `$/progress` meanwhile; if the instance can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 1800 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.\n\nNot idempotent: a name used by an instance that is not terminated (`deleted`) is -32003; a terminated instance's name may be reused. To retry a create whose answer was lost, look for the name with `listInstances` first.",
       "x-local-provider": "Names must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit (Compute Engine's rule). Defaults: `instanceType` `local.small`, `image` `local-linux-24.04`, `zone` REGIONa; the zone must be one of the provider region's REGIONa, REGIONb, REGIONc (`local-1a` … for `local-1`), else -32602. Any non-empty image and type are accepted; `subnet` is recorded but not shown; `sshPublicKey` and `userData` are checked, then not used. Ids are `i-` and 17 hex digits; the public IP is from 203.0.113.0/24 (reserved for documentation), the private one from 10.0.0.0/8. Start-up takes 1 s (× `timeScale`).",
-      "x-aws-provider": "`image` is required: an AMI id (`ami-…`), else -32602 naming `image`. EC2 RunInstances of one instance: `instanceType` (default `t3.micro`), `zone` as the availability zone, `subnet` as the subnet id (without one, EC2's default), `userData` base64-encoded, the `tags` plus a `Name` tag set to `name` (answers show it among `tags`), and a fresh client token, so the agent's own retries of the call cannot launch a second instance. With `sshPublicKey` the key is first imported (ImportKeyPair) as the key pair `cloud-agent-` + the first 16 hex digits of the SHA-256 of the key line, reused when it exists, and given to the instance. No name check: EC2 allows several instances with one `Name`, so a create repeated by the client launches another instance. The `id` is the EC2 instance id (`i-…`). Names follow the shared rule (1 to 255 bytes, no control characters).",
+      "x-aws-provider": "`image` is required: an AMI id (`ami-…`), else -32602 naming `image`. EC2 RunInstances of one instance: `instanceType` (default `t3.micro`), `zone` as the availability zone, `subnet` as the subnet id (without one, EC2's default), `userData` base64-encoded, the `tags` plus a `Name` tag set to `name` (answers show it among `tags`), and the caller's `clientToken` as EC2's client token (else a fresh one per call), so the agent's own retries of the call cannot launch a second instance. `securityGroups` become `SecurityGroupId`s and `keyName` the `KeyName`. With `sshPublicKey` the key is first imported (ImportKeyPair) as the key pair `cloud-agent-` + the first 16 hex digits of the SHA-256 of the key line, reused when it exists, and given to the instance. No name check: EC2 allows several instances with one `Name`, so a create repeated by the client without a `clientToken` launches another instance. The `id` is the EC2 instance id (`i-…`). Names follow the shared rule (1 to 255 bytes, no control characters).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -4204,6 +4256,40 @@ enum OpenRPCDocument {
           "description": "Tags: at most 50; keys 1 to 128 characters, values at most 256.",
           "schema": {
             "$ref": "#/components/schemas/Tags"
+          }
+        },
+        {
+          "name": "securityGroups",
+          "required": false,
+          "description": "Security groups (firewall rule sets) of the instance, where the cloud uses them (aws: `SecurityGroupId`s of the subnet's VPC; absent means the VPC's default group). At most 16 non-empty strings. The local provider accepts and ignores them.",
+          "schema": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 1024
+            },
+            "maxItems": 16
+          }
+        },
+        {
+          "name": "keyName",
+          "required": false,
+          "description": "An SSH key pair the cloud already holds, by name (aws: an EC2 key pair), instead of `sshPublicKey`; giving both is -32602. The local provider accepts and ignores it.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
+          "name": "clientToken",
+          "required": false,
+          "description": "Idempotency key (1 to 64 printable ASCII characters, e.g. a UUID made once per intended instance): repeated with the same key, the create answers the instance the first call made instead of making another. aws: sent as EC2's `ClientToken` (honoured by EC2 for at least 24 hours; the same key with other params is -32003); local: remembered with the instance. Malformed: -32602.",
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 64,
+            "pattern": "^[!-~]+$"
           }
         },
         {

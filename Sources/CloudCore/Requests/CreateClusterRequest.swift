@@ -15,6 +15,14 @@ public struct CreateClusterRequest: Sendable, Equatable {
     /// Subnet ids for the control plane and nodes, where the cloud uses them.
     public var subnets: [String]
     public var tags: [String: String]
+    /// Security groups of the control plane's network interfaces, where the cloud uses them.
+    public var securityGroups: [String] = []
+    /// Who reaches the Kubernetes API server; nil means public.
+    public var endpointAccess: ClusterEndpointAccess?
+    /// The CIDR blocks that may reach a public API endpoint; empty means anywhere.
+    public var publicAccessCidrs: [String] = []
+    /// The caller's idempotency key: a create repeated with it answers the cluster it made.
+    public var clientToken: String?
 
     public init(name: String, version: String? = nil, region: String? = nil, nodeCount: Int = CreateClusterRequest.defaultNodeCount,
                 nodeType: String? = nil, subnets: [String] = [], tags: [String: String] = [:]) {
@@ -36,5 +44,24 @@ public struct CreateClusterRequest: Sendable, Equatable {
         if let nodeType, nodeType.isEmpty { throw .invalidRequest(field: "nodeType", reason: "must not be empty") }
         try ResourceRules.nonEmptyList(subnets, field: "subnets", maximum: 16)
         try ResourceRules.tags(tags)
+        try ResourceRules.nonEmptyList(securityGroups, field: "securityGroups", maximum: 5)
+        try ResourceRules.nonEmptyList(publicAccessCidrs, field: "publicAccessCidrs", maximum: 40)
+        for (index, cidr) in publicAccessCidrs.enumerated() where !ResourceRules.isIPv4CIDR(cidr) {
+            throw .invalidRequest(field: "publicAccessCidrs[\(index)]", reason: "'\(cidr)' is not an IPv4 CIDR block such as 203.0.113.0/24")
+        }
+        if let clientToken { try ResourceRules.clientToken(clientToken) }
+        if !publicAccessCidrs.isEmpty, endpointAccess == .private {
+            throw .invalidRequest(field: "publicAccessCidrs", reason: "applies to a public endpoint, and endpointAccess is 'private'")
+        }
     }
+}
+
+/// Who reaches a cluster's Kubernetes API server.
+public enum ClusterEndpointAccess: String, Sendable, CaseIterable {
+    /// From the internet (optionally only `publicAccessCidrs`); nodes reach it over the internet too.
+    case `public`
+    /// From inside the cluster's network only.
+    case `private`
+    /// Both: from the internet, and from inside the network without leaving it.
+    case publicAndPrivate = "public-and-private"
 }

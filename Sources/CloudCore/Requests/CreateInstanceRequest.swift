@@ -14,6 +14,13 @@ public struct CreateInstanceRequest: Sendable, Equatable {
     /// Boot-time user data (cloud-init), at most 16 KiB.
     public var userData: String?
     public var tags: [String: String]
+    /// Security groups (firewall rule sets) of the instance, where the cloud uses them.
+    public var securityGroups: [String] = []
+    /// An SSH key pair the cloud already holds (EC2 key pair name), instead of `sshPublicKey`.
+    public var keyName: String?
+    /// The caller's idempotency key: a create repeated with it answers the instance it made
+    /// instead of launching another.
+    public var clientToken: String?
 
     public init(name: String, image: String? = nil, instanceType: String? = nil, zone: String? = nil, subnet: String? = nil,
                 sshPublicKey: String? = nil, userData: String? = nil, tags: [String: String] = [:]) {
@@ -30,10 +37,15 @@ public struct CreateInstanceRequest: Sendable, Equatable {
     /// Checks the rules every cloud shares.
     public func validate() throws(CloudProviderError) {
         try ResourceRules.instanceName(name)
-        for (field, value) in [("image", image), ("instanceType", instanceType), ("zone", zone), ("subnet", subnet)] {
+        for (field, value) in [("image", image), ("instanceType", instanceType), ("zone", zone), ("subnet", subnet), ("keyName", keyName)] {
             if let value, value.isEmpty { throw .invalidRequest(field: field, reason: "must not be empty") }
         }
         if let sshPublicKey { try ResourceRules.sshPublicKey(sshPublicKey) }
+        if sshPublicKey != nil, keyName != nil {
+            throw .invalidRequest(field: "keyName", reason: "give keyName or sshPublicKey, not both")
+        }
+        try ResourceRules.nonEmptyList(securityGroups, field: "securityGroups", maximum: 16)
+        if let clientToken { try ResourceRules.clientToken(clientToken) }
         if let userData { try ResourceRules.userData(userData) }
         try ResourceRules.tags(tags)
     }

@@ -74,6 +74,21 @@ public enum ResourceRules {
         }
     }
 
+    /// An idempotency key: 1 to 64 printable ASCII characters (EC2's and EKS's limits).
+    public static func clientToken(_ token: String, field: String = "clientToken") throws(CloudProviderError) {
+        guard (1...64).contains(token.utf8.count), token.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw .invalidRequest(field: field, reason: "must be 1 to 64 printable ASCII characters without spaces")
+        }
+    }
+
+    /// Whether `text` is an IPv4 CIDR block: four decimal octets, a slash, a prefix length 0 to 32.
+    public static func isIPv4CIDR(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let length = Int(parts[1]), (0...32).contains(length), parts[1].allSatisfy(\.isNumber) else { return false }
+        let octets = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets.allSatisfy { !$0.isEmpty && $0.count <= 3 && $0.allSatisfy(\.isNumber) && Int($0)! <= 255 }
+    }
+
     /// An OpenSSH public key line: `ssh-ed25519 AAAA… [comment]`.
     public static func sshPublicKey(_ key: String, field: String = "sshPublicKey") throws(CloudProviderError) {
         let parts = key.split(separator: " ", omittingEmptySubsequences: true)

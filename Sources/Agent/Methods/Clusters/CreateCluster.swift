@@ -15,19 +15,33 @@ enum CreateCluster: RPCMethod {
         var nodeType: String?
         var subnets: [String]?
         var tags: [String: String]?
+        var securityGroups: [String]?
+        var endpointAccess: String?
+        var publicAccessCidrs: [String]?
+        var clientToken: String?
         var wait: Bool?
         var timeoutSeconds: Double?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case provider, name, version, region, nodeCount, nodeType, subnets, tags, wait, timeoutSeconds
+            case provider, name, version, region, nodeCount, nodeType, subnets, tags, securityGroups, endpointAccess, publicAccessCidrs
+            case clientToken, wait, timeoutSeconds
         }
     }
 
     static func run(_ params: Params, _ context: RequestContext, _ providers: ProviderRegistry) async throws -> Result {
-        let request = CreateClusterRequest(
+        var request = CreateClusterRequest(
             name: params.name, version: params.version, region: params.region,
             nodeCount: params.nodeCount ?? CreateClusterRequest.defaultNodeCount, nodeType: params.nodeType,
             subnets: params.subnets ?? [], tags: params.tags ?? [:])
+        request.securityGroups = params.securityGroups ?? []
+        request.publicAccessCidrs = params.publicAccessCidrs ?? []
+        request.clientToken = params.clientToken
+        if let access = params.endpointAccess {
+            guard let parsed = ClusterEndpointAccess(rawValue: access) else {
+                throw RPCError.invalidParams(param: "endpointAccess", reason: "must be \(ClusterEndpointAccess.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))")
+            }
+            request.endpointAccess = parsed
+        }
         try request.validate()
         let timeout = try WaitSettings.forMutation(wait: params.wait, timeoutSeconds: params.timeoutSeconds,
                                                    defaultSeconds: WaitSettings.clusterTimeout)

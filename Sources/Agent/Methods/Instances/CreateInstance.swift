@@ -16,18 +16,25 @@ enum CreateInstance: RPCMethod {
         var sshPublicKey: String?
         var userData: String?
         var tags: [String: String]?
+        var securityGroups: [String]?
+        var keyName: String?
+        var clientToken: String?
         var wait: Bool?
         var timeoutSeconds: Double?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
-            case provider, name, image, instanceType, zone, subnet, sshPublicKey, userData, tags, wait, timeoutSeconds
+            case provider, name, image, instanceType, zone, subnet, sshPublicKey, userData, tags, securityGroups, keyName, clientToken
+            case wait, timeoutSeconds
         }
     }
 
     static func run(_ params: Params, _ context: RequestContext, _ providers: ProviderRegistry) async throws -> Result {
-        let request = CreateInstanceRequest(name: params.name, image: params.image, instanceType: params.instanceType,
+        var request = CreateInstanceRequest(name: params.name, image: params.image, instanceType: params.instanceType,
                                             zone: params.zone, subnet: params.subnet, sshPublicKey: params.sshPublicKey,
                                             userData: params.userData, tags: params.tags ?? [:])
+        request.securityGroups = params.securityGroups ?? []
+        request.keyName = params.keyName
+        request.clientToken = params.clientToken
         try request.validate()
         let timeout = try WaitSettings.forMutation(wait: params.wait, timeoutSeconds: params.timeoutSeconds,
                                                    defaultSeconds: WaitSettings.instanceTimeout)
