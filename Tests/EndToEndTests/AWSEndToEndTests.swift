@@ -58,6 +58,9 @@ import TestSupport
         #expect(cluster[path: "nodePools", 0, "name"] == "default" && cluster[path: "nodePools", 0, "nodeCount"] == 2)
         #expect(progress.first?["kind"] == "begin" && progress.last?["kind"] == "end")
         #expect(progress.contains { $0["kind"] == "report" && $0[path: "resource", "name"] == .string(name) })
+        let got = try await agent.result("getCluster", ["provider": "aws", "name": .string(name)])
+        #expect(got["status"] == "active" && got["id"] == cluster["id"] && got[path: "nodePools", 0, "status"] == "active")
+        #expect(got["endpoint"]?.stringValue?.isEmpty == false && got["caData"]?.stringValue?.isEmpty == false)
 
         // Pages of one (other tests share this moto, so other clusters come and go meanwhile).
         var pageToken: JSONValue?
