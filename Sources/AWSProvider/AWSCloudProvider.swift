@@ -51,9 +51,8 @@ public actor AWSCloudProvider: CloudProvider {
         name = configuration.name
         settings = configuration
         region = configuration.region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
-        let endpoints = AWSEndpoints(region: region, override: configuration.string("endpointURL").flatMap(URL.init(string:)),
-                                     environment: environment)
-        let quick = endpoints.override.map { EndpointPolicy.isLoopback($0.host ?? "") } ?? false
+        let endpoints = AWSEndpoints.from(settings: configuration, region: region, environment: environment)
+        let quick = (endpoints.services["eks"] ?? endpoints.override).map { EndpointPolicy.isLoopback($0.host ?? "") } ?? false
         // Against a loopback test server, poll fast; against AWS, as its own waiters do.
         pollPolicy = quick ? PollPolicy(initial: .milliseconds(100), maximum: .seconds(1)) : .cloud
         let retry = quick ? RetryPolicy(maxAttempts: 3, base: .milliseconds(50)) : RetryPolicy()
@@ -212,7 +211,8 @@ public actor AWSCloudProvider: CloudProvider {
             exec = .awsCLI(cluster: name, region: region, profile: settings.string("profile"), roleArn: settings.string("roleArn"))
         case .agent:
             var plugin = EKSTokenCommand.Options(cluster: name, region: region, roleArn: settings.string("roleArn"),
-                                                 profile: settings.string("profile"), endpointURL: settings.string("endpointURL"))
+                                                 profile: settings.string("profile"),
+                                                 endpointURL: settings.string("stsEndpointURL") ?? settings.string("endpointURL"))
             plugin.externalId = settings.string("externalId")
             if settings.string("accessKeyId") != nil {
                 // The plugin reads the keys from the config file; they are never written out.

@@ -12,5 +12,8 @@ public enum AWSSettings {
         SettingSpec("eksRoleArn", "IAM role of EKS control planes created by createCluster.", check: SettingChecks.iamRoleARN),
         SettingSpec("nodeRoleArn", "IAM role of EKS managed node groups.", check: SettingChecks.iamRoleARN),
         SettingSpec("endpointURL", "Base URL replacing every AWS endpoint (tests, LocalStack, moto).", check: SettingChecks.url),
+        SettingSpec("eksEndpointURL", "URL replacing the EKS endpoint only (above endpointURL).", check: SettingChecks.url),
+        SettingSpec("ec2EndpointURL", "URL replacing the EC2 endpoint only (above endpointURL).", check: SettingChecks.url),
+        SettingSpec("stsEndpointURL", "URL replacing the STS endpoint only (above endpointURL); also the EKS token's.", check: SettingChecks.url),
     ]
 }

@@ -50,7 +50,7 @@ public enum EKSTokenCommand {
             roleArn = roleArn ?? settings.string("roleArn")
             externalId = externalId ?? settings.string("externalId")
             profile = profile ?? settings.string("profile")
-            endpointURL = endpointURL ?? settings.string("endpointURL")
+            endpointURL = endpointURL ?? settings.string("stsEndpointURL") ?? settings.string("endpointURL")
             accessKeyId = settings.string("accessKeyId")
             secretAccessKey = settings.string("secretAccessKey")
             sessionToken = settings.string("sessionToken")

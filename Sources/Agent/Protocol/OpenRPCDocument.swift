@@ -181,6 +181,7 @@ enum OpenRPCDocument {
       "profile": "The shared-files profile to use (instead of AWS_PROFILE and `default`); when set, the environment's AWS_ACCESS_KEY_ID is not used.",
       "roleArn, externalId": "A role to assume with whatever credentials the chain found (STS AssumeRole, session name `cloud-agent-<unix seconds>`, with `externalId` when set).",
       "endpointURL": "Replaces the EKS, EC2 and STS endpoints (moto, LocalStack, tests).",
+      "eksEndpointURL, ec2EndpointURL, stsEndpointURL": "Replace one service's endpoint (VPC interface endpoints, FIPS endpoints, tests), above `endpointURL`.",
       "other methods": "Every other method needs only credentials."
     },
     "credentials": {
@@ -200,7 +201,7 @@ enum OpenRPCDocument {
     },
     "endpoints": {
       "default": "https://SERVICE.REGION.amazonaws.com (eks, ec2, sts); https://SERVICE.REGION.amazonaws.com.cn in cn- regions.",
-      "override": "In this order: the `endpointURL` setting (every service), AWS_ENDPOINT_URL_<SERVICE> (AWS_ENDPOINT_URL_EKS, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_STS), AWS_ENDPOINT_URL (every service), as in the AWS SDKs.",
+      "override": "In this order: the `eksEndpointURL`, `ec2EndpointURL` or `stsEndpointURL` setting (that service), the `endpointURL` setting (every service), AWS_ENDPOINT_URL_<SERVICE> (AWS_ENDPOINT_URL_EKS, AWS_ENDPOINT_URL_EC2, AWS_ENDPOINT_URL_STS), AWS_ENDPOINT_URL (every service), as in the AWS SDKs and Terraform's `endpoints` block. The STS one is also the EKS tokens' (`--endpoint-url` of `cloud-agent token eks`).",
       "transport": "https is verified against the system trust store. Plain http is allowed only to loopback addresses (localhost, 127.0.0.0/8, ::1) and the link-local credential endpoints (169.254.169.254, 169.254.170.2, 169.254.170.23, fd00:ec2::254, fd00:ec2::23); any other http URL is refused before anything is sent (-32009, `data.code` \"ConnectionError\": \"plain http is allowed only to loopback addresses …; use https\"). A request times out when no answer comes within 60 s (2 s for the instance metadata and container endpoints).",
       "loopback": "Against a loopback `endpointURL` (moto, LocalStack) waits poll every 0.1 s to 1 s and failed requests are retried from 50 ms, so tests run fast."
     },
@@ -7170,6 +7171,30 @@ enum OpenRPCDocument {
               }
             ],
             "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing the EKS, EC2 and STS endpoints (tests, LocalStack, moto; plain http only to loopback addresses); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds)."
+          },
+          "eksEndpointURL": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/HTTPURL"
+              }
+            ],
+            "description": "Setting of kind aws only. URL replacing the EKS endpoint only, above `endpointURL` (a VPC interface or FIPS endpoint; tests). Plain http only to loopback addresses."
+          },
+          "ec2EndpointURL": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/HTTPURL"
+              }
+            ],
+            "description": "Setting of kind aws only. URL replacing the EC2 endpoint only, above `endpointURL` (a VPC interface or FIPS endpoint; tests). Plain http only to loopback addresses."
+          },
+          "stsEndpointURL": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/HTTPURL"
+              }
+            ],
+            "description": "Setting of kind aws only. URL replacing the STS endpoint only, above `endpointURL` (a VPC interface or FIPS endpoint; tests). Plain http only to loopback addresses. Also the STS endpoint of the kubeconfigs' EKS tokens."
           }
         },
         "additionalProperties": false
