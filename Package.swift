@@ -13,11 +13,11 @@ let package = Package(
         .target(name: "CryptoPrimitives"),
         .target(name: "LocalProvider", dependencies: ["CloudCore", "Diagnostics"]),
         .target(name: "AWSProvider", dependencies: ["CloudCore", "CryptoPrimitives"]),
-        .target(name: "GCPProvider", dependencies: ["CloudCore"]),
+        .target(name: "GCPProvider", dependencies: ["CloudCore", "CryptoPrimitives", "Diagnostics"]),
         .target(name: "AzureProvider", dependencies: ["CloudCore"]),
         .target(name: "Agent", dependencies: ["JSONRPC", "Diagnostics", "CloudCore", "LocalProvider",
                                               "AWSProvider", "GCPProvider", "AzureProvider"]),
-        .executableTarget(name: "CloudAgentCLI", dependencies: ["Agent", "AWSProvider", "JSONRPC", "Diagnostics"]),
+        .executableTarget(name: "CloudAgentCLI", dependencies: ["Agent", "AWSProvider", "GCPProvider", "JSONRPC", "Diagnostics"]),
         .target(name: "TestSupport", dependencies: ["JSONRPC", "Diagnostics", "CloudCore"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "TestSupport"]),
         .testTarget(name: "CloudCoreTests", dependencies: ["CloudCore", "TestSupport"]),
@@ -27,6 +27,7 @@ let package = Package(
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"], resources: [.copy("Vectors")]),
         .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "CryptoPrimitives", "CloudCore", "TestSupport"],
                     resources: [.copy("Vectors")]),
+        .testTarget(name: "GCPProviderTests", dependencies: ["GCPProvider", "CryptoPrimitives", "CloudCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
