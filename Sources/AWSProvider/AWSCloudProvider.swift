@@ -205,10 +205,10 @@ public actor AWSCloudProvider: CloudProvider {
             throw CloudProviderError.conflict(resourceType: "cluster", name: name,
                                               reason: "is \(cluster.status ?? "unknown") and has no API endpoint yet; wait for it with waitClusterReady")
         }
-        let exec: EKSKubeconfig.Exec
+        let exec: ExecKubeconfig.Plugin
         switch authMode {
         case .awsCLI:
-            exec = .awsCLI(cluster: name, region: region, profile: settings.string("profile"), roleArn: settings.string("roleArn"))
+            exec = EKSKubeconfig.Exec.awsCLI(cluster: name, region: region, profile: settings.string("profile"), roleArn: settings.string("roleArn"))
         case .agent:
             var plugin = EKSTokenCommand.Options(cluster: name, region: region, roleArn: settings.string("roleArn"),
                                                  profile: settings.string("profile"),
@@ -223,7 +223,7 @@ public actor AWSCloudProvider: CloudProvider {
                     logger.warning("cluster \(name): provider '\(self.name)' has its own keys but was added with configureProvider, not the config file; the kubeconfig's credential plugin uses the default credential chain (environment, profile, instance role)")
                 }
             }
-            exec = .agent(invocation.executable, plugin)
+            exec = EKSKubeconfig.Exec.agent(invocation.executable, plugin)
         }
         return EKSKubeconfig.render(cluster: name, arn: cluster.arn ?? name, endpoint: endpoint, caData: ca, exec: exec)
     }

@@ -73,7 +73,7 @@ import TestSupport
         options.secretAccessKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
         let yaml = EKSKubeconfig.render(cluster: "prod", arn: "arn:aws:eks:eu-west-1:012345678910:cluster/prod",
                                         endpoint: "https://ABC.yl4.eu-west-1.eks.amazonaws.com", caData: "LS0tLS1CRUdJTg==",
-                                        exec: .agent("/opt/cloud-agent/bin/cloud-agent", options))
+                                        exec: EKSKubeconfig.Exec.agent("/opt/cloud-agent/bin/cloud-agent", options))
         #expect(!yaml.contains("wJalrXUtnFEMI") && !yaml.contains("AKIDEXAMPLE"), "keys never reach the kubeconfig")
         let view = try await kubectlView(yaml)
         let user = try #require(exec(view))
@@ -90,7 +90,7 @@ import TestSupport
     @Test func theAWSCLIModeRunsAWSEKSGetToken() async throws {
         let yaml = EKSKubeconfig.render(cluster: "prod", arn: "arn:aws:eks:eu-west-1:012345678910:cluster/prod",
                                         endpoint: "https://ABC.yl4.eu-west-1.eks.amazonaws.com", caData: "LS0tLS1CRUdJTg==",
-                                        exec: .awsCLI(cluster: "prod", region: "eu-west-1", profile: "team a",
+                                        exec: EKSKubeconfig.Exec.awsCLI(cluster: "prod", region: "eu-west-1", profile: "team a",
                                                       roleArn: "arn:aws:iam::012345678910:role/Admin"))
         let user = try #require(exec(try await kubectlView(yaml)))
         #expect(user["command"] as? String == "aws")

@@ -4668,6 +4668,15 @@ enum OpenRPCDocument {
           }
         },
         {
+          "name": "zone",
+          "required": false,
+          "description": "Only the instances of this zone (aws: an availability zone, EC2's `availability-zone` filter; local: one of the region's zones). Absent: every zone.",
+          "schema": {
+            "type": "string",
+            "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"
+          }
+        },
+        {
           "$ref": "#/components/contentDescriptors/ProgressTokenParam"
         },
         {

@@ -5,6 +5,8 @@ public struct InstanceFilter: Sendable, Equatable {
     public var tags: [String: String]
     /// Shared states to keep (`running`, `stopped` …); empty keeps every state.
     public var states: Set<ResourceStatus>
+    /// Only this zone's instances; nil lists every zone.
+    public var zone: String?
 
     /// The states an instance can be in, in lifecycle order.
     public static let instanceStates: [ResourceStatus] = [.creating, .running, .stopping, .stopped, .deleting, .deleted, .failed]
@@ -15,16 +17,18 @@ public struct InstanceFilter: Sendable, Equatable {
     }
 
     /// Whether the filter keeps everything.
-    public var isEmpty: Bool { tags.isEmpty && states.isEmpty }
+    public var isEmpty: Bool { tags.isEmpty && states.isEmpty && zone == nil }
 
     /// Whether `instance` passes the filter.
     public func matches(_ instance: Instance) -> Bool {
-        (states.isEmpty || states.contains(instance.state)) && tags.allSatisfy { instance.tags[$0.key] == $0.value }
+        (states.isEmpty || states.contains(instance.state)) && (zone == nil || instance.zone == zone)
+            && tags.allSatisfy { instance.tags[$0.key] == $0.value }
     }
 
     /// Checks the rules every cloud shares.
     public func validate() throws(CloudProviderError) {
         try ResourceRules.tags(tags)
+        if let zone { try ResourceRules.region(zone, field: "zone") }
         for state in states where !Self.instanceStates.contains(state) {
             throw .invalidRequest(field: "states", reason: "'\(state.rawValue)' is not an instance state (use \(Self.instanceStates.map(\.rawValue).joined(separator: ", ")))")
         }

@@ -14,8 +14,10 @@ enum ListInstances: RPCMethod {
         var tags: [String: String]?
         /// Only instances in one of these shared states.
         var states: [String]?
+        /// Only this zone's instances.
+        var zone: String?
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case provider, limit, pageToken, tags, states }
+        enum CodingKeys: String, CodingKey, CaseIterable { case provider, limit, pageToken, tags, states, zone }
     }
 
     struct Result: Codable, Sendable {
@@ -32,7 +34,8 @@ enum ListInstances: RPCMethod {
             }
             states.insert(state)
         }
-        let filter = InstanceFilter(tags: params.tags ?? [:], states: states)
+        var filter = InstanceFilter(tags: params.tags ?? [:], states: states)
+        filter.zone = params.zone
         let result = try await providers.provider(named: params.provider).listInstances(page, filter: filter)
         return Result(instances: result.items, nextPageToken: result.nextPageToken)
     }

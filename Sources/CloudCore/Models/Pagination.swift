@@ -1,8 +1,7 @@
-import CloudCore
-
-/// Cuts a sorted list into pages with opaque tokens (the last key seen, hex-encoded).
-enum Pagination {
-    static func page<Item>(of items: [Item], key: (Item) -> String, request: PageRequest) throws(CloudProviderError) -> Page<Item> {
+/// Cuts a sorted list into pages with opaque tokens (the last key seen, hex-encoded), for
+/// providers whose cloud answers whole lists.
+public enum Pagination {
+    public static func page<Item>(of items: [Item], key: (Item) -> String, request: PageRequest) throws(CloudProviderError) -> Page<Item> {
         var remaining = items[...]
         if let token = request.pageToken {
             guard let after = decode(token) else {

@@ -1,0 +1,83 @@
+import CloudCore
+import Diagnostics
+import Foundation
+
+/// Sends Google API calls: a bearer token on each, JSON in and out, Google's error bodies
+/// mapped, and the one retry loop (throttling, 5xx and broken connections retried with
+/// backoff honouring `Retry-After`; a token Google calls invalid refreshed once and the call
+/// sent again).
+struct GCPClient: Sendable {
+    /// What a call is about, for not-found and conflict errors.
+    struct Subject: Sendable {
+        var resourceType: String
+        var name: String
+    }
+
+    let transport: any HTTPTransport
+    let tokens: any GCPAccessTokenSource
+    let endpoints: GCPEndpoints
+    let retry: RetryPolicy
+    let logger: Logger
+
+    /// Sends `method` to `url` with `body` as JSON and decodes the answer.
+    func send<Response: Decodable>(_ method: String, _ url: URL, body: (some Encodable)? = Optional<Empty>.none,
+                                   subject: Subject) async throws -> Response {
+        var bytes: [UInt8] = []
+        if let body {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            bytes = Array(try encoder.encode(body))
+        }
+        let response = try await exchange(method, url, body: bytes, subject: subject)
+        do {
+            return try JSONDecoder().decode(Response.self, from: Data(response.body.isEmpty ? Array("{}".utf8) : response.body))
+        } catch {
+            throw CloudProviderError.providerError(ProviderFailure(
+                httpStatus: response.status, code: "MalformedResponse",
+                message: "Google answered \(method) \(url.path) with a body that is not the documented shape: \(error)"))
+        }
+    }
+
+    /// An empty JSON body (`{}`), for calls that take none.
+    struct Empty: Codable, Sendable {}
+
+    private func exchange(_ method: String, _ url: URL, body: [UInt8], subject: Subject) async throws -> HTTPResponse {
+        var attempt = 1
+        var refreshed = false
+        let label = "\(method) \(url.path)"
+        while true {
+            try Task.checkCancellation()
+            let token = try await tokens.accessToken()
+            var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
+            if !body.isEmpty || method == "POST" || method == "PUT" { headers.append(("Content-Type", "application/json")) }
+            let request = HTTPRequest(method: method, url: url, headers: headers, body: body.isEmpty && method == "POST" ? Array("{}".utf8) : body)
+            let failure: CloudProviderError
+            var retryAfter: Double?
+            do {
+                let response = try await transport.send(request)
+                if response.isSuccess { return response }
+                let parsed = GCPErrorMapping.failure(response)
+                if response.status == 401, !refreshed {
+                    refreshed = true
+                    logger.info("\(label): Google refused the access token (\(parsed.status)); fetching a new one")
+                    await tokens.invalidate()
+                    continue
+                }
+                failure = GCPErrorMapping.error(parsed, resourceType: subject.resourceType, name: subject.name)
+                retryAfter = RetryPolicy.retryAfter(response)
+                logger.debug("\(label): HTTP \(response.status) \(parsed.status)")
+            } catch let error as HTTPTransportError {
+                failure = .providerError(ProviderFailure(code: "ConnectionError", message: error.detail, retryable: error.isRetryable))
+            }
+            switch retry.decide(attempt: attempt, retryable: failure.isRetryable, retryAfter: retryAfter) {
+            case .giveUp:
+                if case .throttled(_, let reason) = failure { throw CloudProviderError.throttled(retryAfterSeconds: retryAfter, reason: reason) }
+                throw failure
+            case .retry(let delay):
+                logger.debug("\(label): attempt \(attempt) failed (\(failure)); retrying in \(delay)")
+                try await Task.sleep(for: delay)
+                attempt += 1
+            }
+        }
+    }
+}
