@@ -4,3 +4,7 @@ public enum SettingValue: Sendable, Equatable {
     case number(Double)
     case bool(Bool)
 }
+
+extension SettingValue: ExpressibleByStringLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+}
