@@ -1,3 +1,4 @@
+import CloudCore
 import CryptoPrimitives
 import Foundation
 
@@ -24,7 +25,6 @@ enum EKSToken {
 
     /// The `ExecCredential` kubectl reads from an exec plugin's stdout.
     static func execCredential(token: String, expiration: Date) -> String {
-        let stamp = Date(timeIntervalSince1970: expiration.timeIntervalSince1970.rounded(.down)).formatted(.iso8601)
-        return #"{"kind":"ExecCredential","apiVersion":"client.authentication.k8s.io/v1beta1","spec":{},"status":{"expirationTimestamp":"\#(stamp)","token":"\#(token)"}}"#
+        ExecCredential.json(token: token, expiration: expiration)
     }
 }
