@@ -17,7 +17,7 @@ let package = Package(
         .target(name: "AzureProvider", dependencies: ["CloudCore"]),
         .target(name: "Agent", dependencies: ["JSONRPC", "Diagnostics", "CloudCore", "LocalProvider",
                                               "AWSProvider", "GCPProvider", "AzureProvider"]),
-        .executableTarget(name: "CloudAgentCLI", dependencies: ["Agent", "AWSProvider", "GCPProvider", "JSONRPC", "Diagnostics"]),
+        .executableTarget(name: "CloudAgentCLI", dependencies: ["Agent", "AWSProvider", "GCPProvider", "CloudCore", "JSONRPC", "Diagnostics"]),
         .target(name: "TestSupport", dependencies: ["JSONRPC", "Diagnostics", "CloudCore"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "TestSupport"]),
         .testTarget(name: "CloudCoreTests", dependencies: ["CloudCore", "TestSupport"]),

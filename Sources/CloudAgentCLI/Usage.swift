@@ -11,6 +11,7 @@ enum Usage {
       cloud-agent call METHOD [PARAMS_JSON|-] [--socket [PATH] | --config FILE] [--quiet] [--compact]
       cloud-agent token eks --cluster NAME [--region R] [--role-arn ARN [--external-id ID]] [--profile P]
                             [--endpoint-url URL] [--provider NAME [--config FILE]]
+      cloud-agent token gcp [--provider NAME [--config FILE]]
       cloud-agent --help | --version
 
     Commands:
@@ -26,6 +27,9 @@ enum Usage {
                    from the AWS credential chain (the exec plugin of the kubeconfigs the agent
                    writes for EKS; no aws CLI needed). With --provider, the settings of that
                    provider of the config file (its keys too) fill in what the options leave out.
+      token gcp    Print a Kubernetes ExecCredential with a Google access token (the exec plugin
+                   of the kubeconfigs the agent writes for GKE; no gcloud needed), from that
+                   provider's settings with --provider, else Google's default credentials.
 
     Options:
       --socket [PATH]          Use a Unix socket (PATH defaults as above).

@@ -1,8 +1,16 @@
+import Foundation
+
+/// An OAuth 2.0 access token and when it stops working (nil when nobody said).
+struct GCPAccessToken: Sendable, Equatable {
+    var value: String
+    var expiresAt: Date?
+}
+
 /// Where a `gcp` provider's OAuth 2.0 access tokens come from: the credential chain in
 /// production, a fixed token or a script in tests.
 protocol GCPAccessTokenSource: Sendable {
     /// A token valid now (cached until shortly before it expires).
-    func accessToken() async throws -> String
+    func token() async throws -> GCPAccessToken
     /// Forgets the cached token, after Google answered 401 for it.
     func invalidate() async
 }

@@ -47,7 +47,7 @@ struct GCPClient: Sendable {
         let label = "\(method) \(url.path)"
         while true {
             try Task.checkCancellation()
-            let token = try await tokens.accessToken()
+            let token = try await tokens.token().value
             var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
             if !body.isEmpty || method == "POST" || method == "PUT" { headers.append(("Content-Type", "application/json")) }
             let request = HTTPRequest(method: method, url: url, headers: headers, body: body.isEmpty && method == "POST" ? Array("{}".utf8) : body)

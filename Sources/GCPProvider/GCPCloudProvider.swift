@@ -73,10 +73,15 @@ public actor GCPCloudProvider: CloudProvider {
     ///   - transport: how requests go out (tests inject their own).
     public init(configuration: ProviderConfiguration, environment: [String: String], logger: Logger,
                 invocation: AgentInvocation = AgentInvocation(), transport: any HTTPTransport = URLSessionTransport()) {
+        self.init(configuration: configuration, tokens: Self.tokenSource(configuration, environment: environment, logger: logger),
+                  logger: logger, invocation: invocation, transport: transport)
+    }
+
+    /// Where the provider's tokens come from, as its settings and the environment say.
+    static func tokenSource(_ configuration: ProviderConfiguration, environment: [String: String], logger: Logger) -> any GCPAccessTokenSource {
         let explicit = configuration.string("accessToken")
-        let tokens = GCPFixedTokenSource(token: explicit ?? environment["GOOGLE_OAUTH_ACCESS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
-                                         origin: explicit != nil ? "the provider's accessToken setting" : "GOOGLE_OAUTH_ACCESS_TOKEN")
-        self.init(configuration: configuration, tokens: tokens, logger: logger, invocation: invocation, transport: transport)
+        return GCPFixedTokenSource(token: explicit ?? environment["GOOGLE_OAUTH_ACCESS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+                                   origin: explicit != nil ? "the provider's accessToken setting" : "GOOGLE_OAUTH_ACCESS_TOKEN")
     }
 
     // MARK: - Settings

@@ -40,6 +40,15 @@ import TestSupport
         let missing = try await AgentProcess.run(["token", "eks"], environment: keys)
         #expect(missing.status == 2 && missing.stderr.contains("--cluster"))
         let cloud = try await AgentProcess.run(["token", "gke", "--cluster", "x"], environment: keys)
-        #expect(cloud.status == 2 && cloud.stderr.contains("eks"))
+        #expect(cloud.status == 2 && cloud.stderr.contains("eks or gcp"))
+    }
+
+    @Test func gcpPrintsTheConfiguredTokenOrSaysWhatIsMissing() async throws {
+        let configured = try await AgentProcess.run(["token", "gcp"], environment: ["GOOGLE_OAUTH_ACCESS_TOKEN": "ya29.test-token", "HOME": "/nonexistent"])
+        #expect(configured.status == 0, "\(configured.stderr)")
+        let credential = try JSONParser.parse(configured.stdout)
+        #expect(credential["kind"] == "ExecCredential" && credential[path: "status", "token"] == "ya29.test-token")
+        let missing = try await AgentProcess.run(["token", "gcp"], environment: ["GOOGLE_OAUTH_ACCESS_TOKEN": "", "HOME": "/nonexistent"])
+        #expect(missing.status == 1 && missing.stdout.isEmpty && missing.stderr.contains("cloud-agent token gcp:"))
     }
 }

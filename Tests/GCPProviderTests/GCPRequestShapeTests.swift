@@ -26,9 +26,9 @@ final class GCPScript: HTTPTransport {
 actor CountingTokens: GCPAccessTokenSource {
     var issued = 0
     var invalidated = 0
-    func accessToken() -> String {
+    func token() -> GCPAccessToken {
         issued += 1
-        return "token-\(invalidated)"
+        return GCPAccessToken(value: "token-\(invalidated)", expiresAt: nil)
     }
     func invalidate() { invalidated += 1 }
 }
