@@ -336,6 +336,105 @@ enum OpenRPCDocument {
       "exitStatus": "0 with the credential on stdout; 1 with the error on stderr (e.g. no credentials); 2 usage error. Logs go to stderr, warnings and errors only unless --log-level or CLOUD_AGENT_LOG says otherwise."
     }
   },
+  "x-gcp-provider": {
+    "kind": "gcp",
+    "summary": "GKE clusters and node pools, and Compute Engine instances, in one Google Cloud project per provider. The agent calls the REST APIs itself with OAuth 2.0 access tokens from Google's Application Default Credentials; it needs no gcloud or SDK. Every GKE and Compute mutation answers a long-running operation: the agent follows it (operations.get / zoneOperations.get), reports its progress in `statusMessage`, and turns its error into the resource's `failed` status (creates) or the call's error (upgrades, scaling, power actions).",
+    "apis": {
+      "gke": "container.googleapis.com/v1: projects.locations.clusters create, get, list, delete, updateMaster; clusters.nodePools create, get, list, setSize, delete; projects.locations.operations get; projects.locations.getServerConfig.",
+      "compute": "compute.googleapis.com/compute/v1: instances insert, get, list, start, stop, delete; instances aggregatedList; zoneOperations get. Every mutation carries a `requestId` (a UUID)."
+    },
+    "location": "Clusters live in the `location` setting (a zone such as us-central1-a, or a region such as us-central1), else the provider's `region`; `createCluster`'s `region` param picks another. `getCluster` looks in the location the cluster was last seen in, else the configured one, else in every location of the project (`locations/-`). `listClusters` lists every location of the project. Instances live in zones: `createInstance`'s `zone`, else the `zone` setting, else `location` when it is a zone.",
+    "settings": {
+      "project": "The project id (required for every call).",
+      "location": "Zone or region of clusters.",
+      "zone": "Default zone of instances.",
+      "accessToken": "An OAuth 2.0 access token, used before every other credential; once Google refuses it (expired), calls answer -32004.",
+      "credentialsFile": "An Application Default Credentials JSON file (authorized_user or service_account), before GOOGLE_APPLICATION_CREDENTIALS.",
+      "endpointURL": "One base URL serving the GKE (`/v1/…`) and Compute (`/compute/v1/…`) paths, for tests. Plain http only to loopback addresses."
+    },
+    "credentials": {
+      "order": [
+        "1. the provider's `accessToken`",
+        "2. GOOGLE_OAUTH_ACCESS_TOKEN",
+        "3. the ADC file: the `credentialsFile` setting, else GOOGLE_APPLICATION_CREDENTIALS, else gcloud's application_default_credentials.json ($CLOUDSDK_CONFIG or ~/.config/gcloud): `authorized_user` (refresh-token grant) or `service_account` (a JWT signed RS256 with the key, exchanged at its token_uri)",
+        "4. the GCE metadata server (169.254.169.254, or GCE_METADATA_HOST)",
+        "5. `gcloud auth print-access-token`, when gcloud is on PATH"
+      ],
+      "refresh": "Tokens are cached and refreshed 5 minutes before they expire, once however many calls ask at once. A call Google answers 401 gets a fresh token once and is sent again.",
+      "logging": "Which source was used is logged at info level; tokens, refresh tokens, client secrets and keys never are."
+    },
+    "retries": "RESOURCE_EXHAUSTED / HTTP 429, UNAVAILABLE / 5xx and broken connections are retried: 3 attempts, capped exponential backoff with full jitter, at least the server's Retry-After. Compute mutations resent with the same requestId start nothing new.",
+    "defaults": {
+      "version": "GKE's default (none sent)",
+      "nodeCount": 3,
+      "nodeType": "e2-standard-4",
+      "initialNodePool": "default",
+      "instanceType": "e2-medium",
+      "image": "projects/debian-cloud/global/images/family/debian-12",
+      "network": "global/networks/default with an external IP (ONE_TO_ONE_NAT), unless `subnet` is given",
+      "sshUser": "cloud-agent (sshPublicKey goes into the `ssh-keys` metadata)",
+      "userData": "the `startup-script` metadata"
+    },
+    "versions": {
+      "source": "getServerConfig of the location: validMasterVersions, `isDefault` for defaultClusterVersion. With `cluster`: the newer patches of its minor version and the next minor version (GKE upgrades the control plane one minor at a time)."
+    },
+    "statusMapping": {
+      "cluster": {
+        "PROVISIONING": "creating",
+        "RUNNING": "active",
+        "DEGRADED": "active",
+        "RECONCILING": "updating",
+        "STOPPING": "deleting",
+        "ERROR": "failed",
+        "(any other)": "unknown"
+      },
+      "nodePool": {
+        "PROVISIONING": "creating",
+        "RUNNING": "active",
+        "RUNNING_WITH_ERROR": "active",
+        "RECONCILING": "updating",
+        "STOPPING": "deleting",
+        "ERROR": "failed",
+        "(any other)": "unknown"
+      },
+      "instance": {
+        "PROVISIONING": "creating",
+        "STAGING": "creating",
+        "RUNNING": "running",
+        "STOPPING": "stopping",
+        "SUSPENDING": "stopping",
+        "STOPPED": "stopped",
+        "SUSPENDED": "stopped",
+        "TERMINATED": "stopped",
+        "REPAIRING": "updating",
+        "(any other)": "unknown"
+      },
+      "notes": "Compute's TERMINATED means stopped (the instance still exists); a deleted instance is gone (-32002) and a wait for `deleted` answers `deleted`. While a delete operation runs, the instance reports `deleting`. While an operation runs, `statusMessage` says what it does and, when GKE reports it, how far along it is (\"creating cluster (40%)\")."
+    },
+    "resources": {
+      "cluster": "`id` projects/P/locations/L/clusters/N; `region` its location; `endpoint` https://IP; `caData` the cluster CA; `version` currentMasterVersion; `tags` resourceLabels; `nodePools` the cluster's.",
+      "nodePool": "`id` the pool's resource path; `nodeCount` its initialNodeCount, or the size set by scaleNodePool; `nodeType` its machine type.",
+      "instance": "`id` ZONE/NAME (instance methods also take a bare NAME for the default zone); `instanceType` the machine type; `publicIP` the external NAT IP; `privateIP` networkIP; `tags` labels."
+    },
+    "errorMapping": {
+      "-32002": "NOT_FOUND (HTTP 404)",
+      "-32003": "ALREADY_EXISTS (409), FAILED_PRECONDITION (an operation already running on the cluster), ABORTED",
+      "-32602": "INVALID_ARGUMENT (400), OUT_OF_RANGE; `data.param` from the message (version, nodeType, nodeCount, image, subnets, zone, region, tags, name) else `params`",
+      "-32004": "UNAUTHENTICATED (401, after one token refresh) and the credential chain's own failures",
+      "-32005": "PERMISSION_DENIED (403)",
+      "-32006": "RESOURCE_EXHAUSTED (429), after retries",
+      "-32009": "everything else, `data.code` Google's canonical status (or OperationFailed for an operation that ended with an error, ConnectionError, MalformedResponse); `data.retryable` for UNAVAILABLE, INTERNAL, DEADLINE_EXCEEDED and 429/5xx"
+    },
+    "kubeconfig": {
+      "shape": "One cluster, context and user named gke_PROJECT_LOCATION_NAME (as gcloud names them): `server` https://ENDPOINT, `certificate-authority-data` the cluster CA, and an exec credential plugin (client.authentication.k8s.io/v1beta1) that runs this agent by its absolute path: `cloud-agent token gcp`, plus `--provider NAME --config FILE` for a provider of the config file. With `authMode` \"gcloud\": `gke-gcloud-auth-plugin` (provideClusterInfo true, with its install hint), as `gcloud container clusters get-credentials` writes it.",
+      "secrets": "None: the plugin gets a fresh token each time kubectl needs one."
+    },
+    "tokenCommand": {
+      "usage": "cloud-agent token gcp [--provider NAME [--config FILE]]",
+      "output": "One line on stdout: an ExecCredential whose `status.token` is an access token from the provider's credentials (its settings from the config file with --provider, else the environment's), with `expirationTimestamp` when the token's expiry is known.",
+      "exitStatus": "0 with the credential on stdout; 1 with the error on stderr; 2 usage error."
+    }
+  },
   "methods": [
     {
       "name": "initialize",
