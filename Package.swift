@@ -27,7 +27,7 @@ let package = Package(
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives"], resources: [.copy("Vectors")]),
         .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "CryptoPrimitives", "CloudCore", "TestSupport"],
                     resources: [.copy("Vectors")]),
-        .testTarget(name: "GCPProviderTests", dependencies: ["GCPProvider", "CryptoPrimitives", "CloudCore", "TestSupport"]),
+        .testTarget(name: "GCPProviderTests", dependencies: ["GCPProvider", "CryptoPrimitives", "CloudCore", "Diagnostics", "JSONRPC", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

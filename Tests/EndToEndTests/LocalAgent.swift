@@ -105,32 +105,6 @@ enum Code {
     static let cancelled = -32800
 }
 
-extension JSONValue {
-    /// The member at `path` (keys and array indexes), e.g. `value[path: "nodePools", 0, "name"]`.
-    subscript(path path: any PathElement...) -> JSONValue? {
-        var current: JSONValue? = self
-        for element in path {
-            if let index = element as? Int {
-                guard let array = current?.arrayValue, array.indices.contains(index) else { return nil }
-                current = array[index]
-            } else if let key = element as? String {
-                current = current?[key]
-            }
-        }
-        return current
-    }
-
-    /// A number member as a `Double`.
-    var double: Double? { numberValue?.doubleValue }
-
-    /// The `name` member of each element of an array.
-    var names: [String] { (arrayValue ?? []).compactMap { $0["name"]?.stringValue } }
-}
-
-protocol PathElement {}
-extension Int: PathElement {}
-extension String: PathElement {}
-
 /// File helpers for the tests that look at what the agent wrote.
 enum Files {
     /// The permission bits of `path`, or nil if it does not exist.
