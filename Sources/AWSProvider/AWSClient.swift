@@ -67,15 +67,8 @@ struct AWSClient: Sendable {
             } catch let error as HTTPTransportError {
                 failure = .providerError(ProviderFailure(code: "ConnectionError", message: error.detail, retryable: error.isRetryable))
             }
-            switch retry.decide(attempt: attempt, retryable: failure.isRetryable, retryAfter: retryAfter) {
-            case .giveUp:
-                if case .throttled(_, let reason) = failure { throw CloudProviderError.throttled(retryAfterSeconds: retryAfter, reason: reason) }
-                throw failure
-            case .retry(let delay):
-                logger.debug("\(label): attempt \(attempt) failed (\(failure)); retrying in \(delay)")
-                try await Task.sleep(for: delay)
-                attempt += 1
-            }
+            try await retry.pauseOrThrow(after: failure, attempt: attempt, retryAfter: retryAfter, label: label, logger: logger)
+            attempt += 1
         }
     }
 
@@ -86,29 +79,11 @@ struct AWSClient: Sendable {
 
     /// `base` + `path` (each segment already percent-encoded by the caller) + the query.
     static func url(_ base: URL, path: String, query: [(String, String)]) -> URL {
-        var text = base.absoluteString
-        while text.hasSuffix("/") { text.removeLast() }
-        text += path
-        if !query.isEmpty {
-            text += "?" + query.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
-        }
-        return URL(string: text)!
+        URLEncoding.url(base, path: path, query: query)
     }
 
-    /// RFC 3986 percent-encoding: everything but the unreserved characters.
-    static func percentEncode(_ text: String) -> String {
-        var result = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                result.append(Character(UnicodeScalar(byte)))
-            default:
-                result += String(format: "%%%02X", byte)
-            }
-        }
-        return result
-    }
+    /// RFC 3986 percent-encoding, as SigV4 canonicalises: everything but the unreserved characters.
+    static func percentEncode(_ text: String) -> String { URLEncoding.percentEncode(text) }
 
     /// A REST JSON error: the code from `x-amzn-ErrorType` (before any `:`) or `__type`/`code`
     /// (after any `#`), the message from `message`/`Message`.
