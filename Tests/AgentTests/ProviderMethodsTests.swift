@@ -43,11 +43,11 @@ import Testing
         #expect(listed["providers"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["local", "prod"])
         #expect(listed["defaultProvider"] == "local")
 
-        _ = try await call(table, "configureProvider", ["name": "gke", "kind": "gcp", "project": "my-project-1"]).get()
-        let unsupported = await error(table, "listClusters", ["provider": "gke"])
+        _ = try await call(table, "configureProvider", ["name": "aks", "kind": "azure", "subscriptionId": "00000000-0000-0000-0000-000000000000"]).get()
+        let unsupported = await error(table, "listClusters", ["provider": "aks"])
         #expect(unsupported?.code == .unsupportedOperation)
         #expect(unsupported?.data?["operation"] == "listClusters")
-        #expect(unsupported?.data?["kind"] == "gcp")
+        #expect(unsupported?.data?["kind"] == "azure")
     }
 
     @Test func configureProviderRefusesBadEntriesNamingTheField() async {

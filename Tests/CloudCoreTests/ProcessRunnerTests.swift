@@ -19,7 +19,8 @@ import Testing
         await #expect(throws: ProcessRunner.Failure.self) {
             try await ProcessRunner.run(["sleep", "30"], timeout: .milliseconds(200))
         }
-        #expect(ContinuousClock.now - start < .seconds(10))
+        // Well under the program's 30 s, with room for a loaded machine running the whole suite.
+        #expect(ContinuousClock.now - start < .seconds(25))
     }
 
     @Test func cancellingTheCallerKillsTheProgram() async throws {
@@ -28,7 +29,7 @@ import Testing
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(ContinuousClock.now - start < .seconds(10))
+        #expect(ContinuousClock.now - start < .seconds(25))
     }
 
     @Test func aMissingProgramIsAClearError() async {

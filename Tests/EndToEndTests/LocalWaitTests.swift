@@ -131,8 +131,9 @@ import TestSupport
     }
 
     @Test func concurrentWaitsOnOneClusterShareOnePollLoopAndAllAnswer() async throws {
-        // The cluster takes 1.5 s: plenty for 50 waits to join the first poll loop, even on a busy machine.
-        let agent = try await LocalAgent(providers: [["name": "paced", "kind": "local", "timeScale": 0.5]])
+        // The cluster takes 4.5 s: plenty for 50 waits to join the first poll loop, even with the
+        // whole suite running on two cores.
+        let agent = try await LocalAgent(providers: [["name": "paced", "kind": "local", "timeScale": 1.5]])
         _ = try await agent.result("createCluster", ["provider": "paced", "name": "demo"])
         let ids = (0..<50).map { 100_000 + $0 }
         let lines = ids.map { id in

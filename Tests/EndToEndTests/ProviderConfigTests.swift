@@ -56,7 +56,7 @@ import TestSupport
         #expect(!agent.stderr.contains(token))
     }
 
-    @Test(arguments: ["gcp", "azure"])
+    @Test(arguments: ["azure"])
     func cloudsNotImplementedYetAnswerUnsupportedOperation(kind: String) async throws {
         let agent = try await LocalAgent(providers: [["name": "cloud", "kind": .string(kind)]])
         let error = try await agent.failure("listClusters", ["provider": "cloud"], code: Code.unsupportedOperation)

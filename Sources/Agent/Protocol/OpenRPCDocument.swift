@@ -75,7 +75,7 @@ enum OpenRPCDocument {
     "kinds": {
       "local": "Implemented: the built-in simulator. Resources persist in a state file, `$XDG_STATE_HOME/cloud-agent/local/NAME.json` (else ~/.local/state/cloud-agent/local/NAME.json) or the `stateFile` setting, mode 0600, written atomically; several agent processes may share it.",
       "aws": "Implemented: EKS clusters with managed node groups, and EC2 instances, through the AWS APIs (HTTPS requests signed with SigV4 by the agent itself; no AWS CLI or SDK needed). Settings, credentials, endpoints, what each method does on AWS, status and error mapping: `x-aws-provider`.",
-      "gcp": "Accepted and validated; not implemented in this version yet (every operation answers -32008).",
+      "gcp": "GKE clusters and node pools, Compute Engine instances (see `x-gcp-provider`).",
       "azure": "Accepted and validated; not implemented in this version yet (every operation answers -32008)."
     },
     "secrets": "Secret settings (secretAccessKey, sessionToken, accessToken, clientSecret) are never echoed: not in results, errors or logs."
@@ -1177,7 +1177,7 @@ enum OpenRPCDocument {
         }
       ],
       "summary": "The configured providers, secrets redacted, and which one calls use by default.",
-      "description": "Every configured provider in configuration order: the built-in `local` (unless the config file defines its own provider named `local`), those of the config file, then those added by `configureProvider`. Each entry shows the provider's settings as configured, except that the value of every secret setting (`secretAccessKey`, `sessionToken`, `accessToken`, `clientSecret`) is shown as \"<redacted>\". `implemented` is true for the kinds this version implements (local, aws) and false for those it only accepts (gcp, azure): their operations answer -32008. `region` is shown only when configured (a local provider without one uses `local-1`). Takes no params (any are ignored).",
+      "description": "Every configured provider in configuration order: the built-in `local` (unless the config file defines its own provider named `local`), those of the config file, then those added by `configureProvider`. Each entry shows the provider's settings as configured, except that the value of every secret setting (`secretAccessKey`, `sessionToken`, `accessToken`, `clientSecret`) is shown as \"<redacted>\". `implemented` is true for the kinds this version implements (local, aws, gcp) and false for those it only accepts (azure): their operations answer -32008. `region` is shown only when configured (a local provider without one uses `local-1`). Takes no params (any are ignored).",
       "paramStructure": "by-name",
       "params": [],
       "result": {
@@ -1260,7 +1260,7 @@ enum OpenRPCDocument {
                   }
                 },
                 {
-                  "implemented": false,
+                  "implemented": true,
                   "isDefault": false,
                   "kind": "gcp",
                   "name": "gke",
@@ -1284,7 +1284,7 @@ enum OpenRPCDocument {
         }
       ],
       "summary": "Add or replace a provider at run time; answers its description, secrets redacted.",
-      "description": "Params are one flat provider entry, exactly as in the config file's `providers` array: `{name, kind, region?, ...settings}`, where the settings allowed depend on `kind` (each is listed below with the kinds that take it; `x-params-schema` gives the exact shape per kind). A setting the kind does not have, a value of the wrong type or one that fails its check is -32602 naming it (with a suggestion for a near miss such as `Profile`); values are never quoted in errors. `progressToken` and `_meta` are accepted and are not settings.\n\nA new name is added at the end of the list; an existing name (including `local`) is replaced: later calls use the new provider, calls already running finish on the old one (a local provider keeps its resources in its state file, so a replacement with the same file sees the same resources). The change lasts as long as the agent process and is shared by all its sessions (socket connections); it is not written to the config file, and it does not change the default provider.\n\nConfiguring a provider sends nothing to the cloud: an aws provider's credentials are looked up, and its settings used, when a cloud method first goes through it (see `x-aws-provider`). The gcp and azure kinds are accepted and validated, but this version does not implement them: every cloud method through such a provider answers -32008 (`implemented` is false in the answer). Answers the provider as `listProviders` shows it.",
+      "description": "Params are one flat provider entry, exactly as in the config file's `providers` array: `{name, kind, region?, ...settings}`, where the settings allowed depend on `kind` (each is listed below with the kinds that take it; `x-params-schema` gives the exact shape per kind). A setting the kind does not have, a value of the wrong type or one that fails its check is -32602 naming it (with a suggestion for a near miss such as `Profile`); values are never quoted in errors. `progressToken` and `_meta` are accepted and are not settings.\n\nA new name is added at the end of the list; an existing name (including `local`) is replaced: later calls use the new provider, calls already running finish on the old one (a local provider keeps its resources in its state file, so a replacement with the same file sees the same resources). The change lasts as long as the agent process and is shared by all its sessions (socket connections); it is not written to the config file, and it does not change the default provider.\n\nConfiguring a provider sends nothing to the cloud: an aws provider's credentials are looked up, and its settings used, when a cloud method first goes through it (see `x-aws-provider`). The azure kind is accepted and validated, but this version does not implement it: every cloud method through such a provider answers -32008 (`implemented` is false in the answer). Answers the provider as `listProviders` shows it.",
       "x-params-schema": {
         "$ref": "#/components/schemas/ProviderEntry"
       },
@@ -1690,7 +1690,7 @@ enum OpenRPCDocument {
           "result": {
             "name": "ProviderDescription",
             "value": {
-              "implemented": false,
+              "implemented": true,
               "isDefault": false,
               "kind": "gcp",
               "name": "gke",
@@ -7128,7 +7128,7 @@ enum OpenRPCDocument {
           },
           "implemented": {
             "type": "boolean",
-            "description": "true for the kinds this version implements (local, aws); false for kinds it accepts but does not implement yet (gcp, azure): their operations answer -32008."
+            "description": "true for the kinds this version implements (local, aws, gcp); false for kinds it accepts but does not implement yet (azure): their operations answer -32008."
           },
           "settings": {
             "$ref": "#/components/schemas/ProviderSettings"

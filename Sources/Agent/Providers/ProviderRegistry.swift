@@ -1,4 +1,5 @@
 import AWSProvider
+import GCPProvider
 import CloudCore
 import Diagnostics
 import Foundation
@@ -94,7 +95,10 @@ public actor ProviderRegistry {
         case .aws:
             return AWSCloudProvider(configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger,
                                     invocation: invocation, stateDirectory: paths.stateDirectory)
-        case .gcp, .azure:
+        case .gcp:
+            return GCPCloudProvider(configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger,
+                                    invocation: invocation)
+        case .azure:
             return PendingCloudProvider(name: configuration.name, kind: configuration.kind)
         }
     }

@@ -1,0 +1,109 @@
+import Foundation
+import JSONRPC
+import Testing
+import TestSupport
+
+/// The `gcp` provider through the binary, against the GKE and Compute fake over loopback HTTP.
+@Suite struct GCPEndToEndTests {
+    private func agent(operationDuration: Duration = .milliseconds(300)) async throws -> (LocalAgent, FakeGoogleCloud) {
+        let fake = try FakeGoogleCloud(operationDuration: operationDuration, tokens: ["ya29.fake-token"])
+        let entry: JSONValue = ["name": "gke", "kind": "gcp", "project": "my-project-1", "location": "us-central1-a", "zone": "us-central1-a",
+                                "endpointURL": .string(fake.baseURL.absoluteString), "accessToken": "ya29.fake-token"]
+        let agent = try await LocalAgent(providers: [LocalAgent.instant, entry], environment: ["GOOGLE_OAUTH_ACCESS_TOKEN": ""])
+        return (agent, fake)
+    }
+
+    @Test func aClusterIsCreatedWaitedForListedConnectedToScaledUpgradedAndDeleted() async throws {
+        let (agent, fake) = try await agent()
+        let id = agent.send("createCluster", ["provider": "gke", "name": "demo", "nodeCount": 2, "nodeType": "e2-standard-2", "version": "1.30",
+                                              "tags": ["team": "platform"], "wait": true])
+        var progress: [JSONValue] = []
+        var response: JSONValue = .null
+        while true {
+            let message = try await agent.connection.first { $0["id"] == .int(id) || $0[path: "params", "token"] == .int(id) }
+            if message["method"] == nil { response = message; break }
+            progress.append(message[path: "params", "value"] ?? .null)
+        }
+        let cluster = try #require(response["result"], "\(response)")
+        #expect(cluster["status"] == "active" && cluster["cloud"] == "gcp" && cluster["providerStatus"] == "RUNNING")
+        #expect(cluster["id"] == "projects/my-project-1/locations/us-central1-a/clusters/demo")
+        #expect(cluster["version"]?.stringValue?.hasPrefix("1.30.") == true && cluster["tags"] == ["team": "platform"])
+        #expect(cluster[path: "nodePools", 0, "name"] == "default" && cluster[path: "nodePools", 0, "nodeCount"] == 2)
+        #expect(progress.contains { $0["kind"] == "report" && $0["status"] == "creating" })
+        #expect(progress.last?["kind"] == "end")
+
+        #expect(try await agent.result("getCluster", ["provider": "gke", "name": "demo"])["endpoint"]?.stringValue?.hasPrefix("https://34.") == true)
+        #expect(try await agent.result("listClusters", ["provider": "gke"])["clusters"]?.names == ["demo"])
+        try await agent.failure("createCluster", ["provider": "gke", "name": "demo"], code: Code.conflict)
+
+        let path = "\(try Files.temporaryDirectory())/gke-kubeconfig"
+        _ = try await agent.result("getKubeconfig", ["provider": "gke", "name": "demo", "path": .string(path)])
+        #expect(Files.mode(path) == 0o600)
+        let kubectl = try #require(Files.executable("kubectl"), "kubectl must be on PATH")
+        let view = try await AgentProcess.run(["config", "view", "--kubeconfig", path, "-o", "json"], executableOverride: kubectl)
+        #expect(view.status == 0, "\(view.stderr)")
+        let parsed = try JSONParser.parse(view.stdout)
+        #expect(parsed["current-context"] == "gke_my-project-1_us-central1-a_demo")
+        #expect(parsed[path: "users", 0, "user", "exec", "args", 1] == "gcp")
+        #expect(!view.stdout.contains("ya29.fake-token"), "no token in the kubeconfig")
+
+        let versions = try await agent.result("getAvailableVersions", ["provider": "gke", "cluster": "demo"])
+        let target = try #require(versions["versions"]?.arrayValue?.compactMap { $0["version"]?.stringValue }.first { $0.hasPrefix("1.31.") })
+        let scaled = try await agent.result("scaleNodePool", ["provider": "gke", "cluster": "demo", "name": "default", "nodeCount": 4, "wait": true])
+        #expect(scaled["nodeCount"] == 4 && scaled["status"] == "active")
+        let upgraded = try await agent.result("upgradeCluster", ["provider": "gke", "name": "demo", "version": .string(target), "wait": true])
+        #expect(upgraded["version"] == .string(target) && upgraded["status"] == "active")
+
+        _ = try await agent.result("createNodePool", ["provider": "gke", "cluster": "demo", "name": "batch", "nodeCount": 1, "wait": true])
+        #expect(try await agent.result("listNodePools", ["provider": "gke", "cluster": "demo"])["nodePools"]?.names == ["batch", "default"])
+        _ = try await agent.result("deleteNodePool", ["provider": "gke", "cluster": "demo", "name": "batch", "wait": true])
+
+        let deleted = try await agent.result("deleteCluster", ["provider": "gke", "name": "demo", "wait": true])
+        #expect(deleted["status"] == "deleted")
+        try await agent.failure("getCluster", ["provider": "gke", "name": "demo"], code: Code.notFound)
+        #expect(fake.refusedTokens == 0)
+    }
+
+    @Test func aFailedCreateOperationMakesTheClusterFailedWithGooglesMessage() async throws {
+        let (agent, fake) = try await agent(operationDuration: .milliseconds(100))
+        fake.failNextOperation(ofType: "CREATE_CLUSTER", message: "Insufficient regional quota to satisfy request: resource \"CPUS\"")
+        let error = try await agent.failure("createCluster", ["provider": "gke", "name": "broke", "nodeCount": 1, "wait": true], code: -32009)
+        #expect(error["message"]?.stringValue?.contains("Insufficient regional quota") == true, "\(error)")
+        let cluster = try await agent.result("getCluster", ["provider": "gke", "name": "broke"])
+        #expect(cluster["status"] == "failed" && cluster["providerStatus"] == "ERROR")
+    }
+
+    @Test func anInstanceRunsStopsStartsAndIsDeletedAndListsByLabel() async throws {
+        let (agent, fake) = try await agent()
+        let instance = try await agent.result("createInstance", ["provider": "gke", "name": "web-1", "instanceType": "e2-small",
+                                                                 "tags": ["role": "web"], "clientToken": "deploy-1", "wait": true])
+        #expect(instance["state"] == "running" && instance["id"] == "us-central1-a/web-1" && instance["instanceType"] == "e2-small")
+        #expect(instance["publicIP"]?.stringValue?.hasPrefix("34.") == true)
+        // The same clientToken: Compute answers the first operation; nothing new is made.
+        let again = try await agent.result("createInstance", ["provider": "gke", "name": "web-1", "instanceType": "e2-small",
+                                                              "tags": ["role": "web"], "clientToken": "deploy-1"])
+        #expect(again["id"] == instance["id"])
+        #expect(try await agent.result("listInstances", ["provider": "gke"])["instances"]?.names == ["web-1"])
+        _ = try await agent.result("createInstance", ["provider": "gke", "name": "db-1", "tags": ["role": "db"], "wait": true])
+        #expect(try await agent.result("listInstances", ["provider": "gke", "tags": ["role": "web"]])["instances"]?.names == ["web-1"])
+        #expect(try await agent.result("listInstances", ["provider": "gke", "zone": "us-central1-a", "limit": 1])["nextPageToken"] != nil)
+
+        let id = try #require(instance["id"])
+        #expect(try await agent.result("stopInstance", ["provider": "gke", "id": id, "wait": true])["state"] == "stopped")
+        #expect(try await agent.result("startInstance", ["provider": "gke", "id": id, "wait": true])["state"] == "running")
+        #expect(try await agent.result("terminateInstance", ["provider": "gke", "id": id, "wait": true])["state"] == "deleted")
+        try await agent.failure("getInstance", ["provider": "gke", "id": id], code: Code.notFound)
+        let inserts = fake.receivedRequests.filter { $0.method == "POST" && $0.url.path.hasSuffix("/instances") }
+        #expect(inserts.count == 3 && inserts[0].url.query == inserts[1].url.query, "web-1 twice with one requestId, then db-1")
+    }
+
+    @Test func throttlingIsRetriedAndAnExpiredTokenIsUnauthenticated() async throws {
+        let (agent, fake) = try await agent()
+        fake.failNext(2, status: 429, retryAfterSeconds: 0)
+        #expect(try await agent.result("listClusters", ["provider": "gke"]) == ["clusters": []])
+        fake.expireToken("ya29.fake-token")
+        let error = try await agent.failure("listClusters", ["provider": "gke"], code: -32004)
+        #expect(error[path: "data", "type"] == "unauthenticated")
+        #expect(!agent.stderr.contains("ya29.fake-token"))
+    }
+}
