@@ -1,7 +1,7 @@
 import Foundation
 
 /// An OAuth 2.0 access token and when it stops working (nil when nobody said).
-struct GCPAccessToken: Sendable, Equatable {
+struct GCPBearerToken: Sendable, Equatable {
     var value: String
     var expiresAt: Date?
 }
@@ -10,7 +10,7 @@ struct GCPAccessToken: Sendable, Equatable {
 /// production, a fixed token or a script in tests.
 protocol GCPAccessTokenSource: Sendable {
     /// A token valid now (cached until shortly before it expires).
-    func token() async throws -> GCPAccessToken
+    func token() async throws -> GCPBearerToken
     /// Forgets the cached token, after Google answered 401 for it.
     func invalidate() async
 }

@@ -12,14 +12,14 @@ actor GCPFixedTokenSource: GCPAccessTokenSource {
         self.origin = origin
     }
 
-    func token() throws -> GCPAccessToken {
+    func token() throws -> GCPBearerToken {
         guard let value else {
             throw CloudProviderError.unauthenticated(reason: "no Google credentials: set the provider's accessToken or GOOGLE_OAUTH_ACCESS_TOKEN")
         }
         if refused {
             throw CloudProviderError.unauthenticated(reason: "Google refused the access token from \(origin) (expired or revoked); configure a fresh one")
         }
-        return GCPAccessToken(value: value, expiresAt: nil)
+        return GCPBearerToken(value: value, expiresAt: nil)
     }
 
     func invalidate() { refused = true }

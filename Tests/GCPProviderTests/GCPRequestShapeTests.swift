@@ -26,9 +26,9 @@ final class GCPScript: HTTPTransport {
 actor CountingTokens: GCPAccessTokenSource {
     var issued = 0
     var invalidated = 0
-    func token() -> GCPAccessToken {
+    func token() -> GCPBearerToken {
         issued += 1
-        return GCPAccessToken(value: "token-\(invalidated)", expiresAt: nil)
+        return GCPBearerToken(value: "token-\(invalidated)", expiresAt: nil)
     }
     func invalidate() { invalidated += 1 }
 }
