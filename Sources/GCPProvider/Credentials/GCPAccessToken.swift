@@ -22,7 +22,8 @@ struct GCPAccessToken: Sendable, Equatable, CustomStringConvertible {
               !token.contains(where: { $0.isWhitespace }) else {
             return nil
         }
-        let lifetime = decoded.expires_in.flatMap { $0.isFinite && $0 >= 0 ? Duration.seconds($0) : nil }
+        // Whole seconds: that is what Google sends, and it prints cleanly.
+        let lifetime = decoded.expires_in.flatMap { $0.isFinite && $0 >= 0 && $0 < 1e9 ? Duration.seconds(Int64($0)) : nil }
         return GCPAccessToken(value: token, expiresIn: lifetime)
     }
 }

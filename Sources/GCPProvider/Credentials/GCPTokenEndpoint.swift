@@ -82,7 +82,8 @@ struct GCPTokenEndpoint: Sendable {
             }
         }
         if let hint { reason += "; " + hint }
-        return .unauthenticated(reason: GCPRedaction.scrub(reason, removing: secrets))
+        // The endpoint may quote the grant back, as sent (form-encoded) or decoded.
+        return .unauthenticated(reason: GCPRedaction.scrub(reason, removing: secrets + secrets.map(percentEncode)))
     }
 
     /// `application/x-www-form-urlencoded`: every byte but the unreserved characters
