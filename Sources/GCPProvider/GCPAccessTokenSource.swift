@@ -13,4 +13,10 @@ protocol GCPAccessTokenSource: Sendable {
     func token() async throws -> GCPBearerToken
     /// Forgets the cached token, after Google answered 401 for it.
     func invalidate() async
+    /// The project the credentials belong to, when they say (for providers without `project`).
+    func defaultProject() async -> String?
+}
+
+extension GCPAccessTokenSource {
+    func defaultProject() async -> String? { nil }
 }

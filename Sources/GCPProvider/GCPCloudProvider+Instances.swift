@@ -34,7 +34,7 @@ extension GCPCloudProvider {
         if request.keyName != nil {
             throw CloudProviderError.invalidRequest(field: "keyName", reason: "Compute Engine has no key pairs; pass sshPublicKey")
         }
-        let project = try self.project
+        let project = try await projectID()
         let zone = try request.zone ?? defaultZone
         var instance = ComputeInstance(name: request.name)
         instance.machineType = "zones/\(zone)/machineTypes/\(request.instanceType ?? Self.defaultInstanceType)"
@@ -62,7 +62,7 @@ extension GCPCloudProvider {
     }
 
     public func getInstance(id: String) async throws -> Instance {
-        let project = try self.project
+        let project = try await projectID()
         let (zone, instanceName) = try locate(id)
         let key = "\(zone)/\(instanceName)"
         var tracked = instanceOperations[key]
@@ -111,7 +111,7 @@ extension GCPCloudProvider {
 
     public func listInstances(_ page: PageRequest, filter: InstanceFilter) async throws -> Page<Instance> {
         try filter.validate()
-        let project = try self.project
+        let project = try await projectID()
         // Labels are filtered by Compute before it pages; states after (a page may hold fewer).
         let expression = filter.tags.isEmpty ? nil
             : filter.tags.sorted { $0.key < $1.key }.map { "(labels.\($0.key) = \"\($0.value.replacingOccurrences(of: "\"", with: "\\\""))\")" }
@@ -183,7 +183,7 @@ extension GCPCloudProvider {
 
     /// Starts `verb` on the instance and follows its operation.
     private func act(_ verb: String, on instance: Instance, clientToken: String?) async throws {
-        let project = try self.project
+        let project = try await projectID()
         let requestID = Self.requestID(from: clientToken)
         let operation: ComputeOperation
         switch verb {

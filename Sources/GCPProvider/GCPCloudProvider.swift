@@ -19,6 +19,7 @@ public actor GCPCloudProvider: CloudProvider {
     let gke: GKEClient
     let compute: ComputeClient
     let invocation: AgentInvocation
+    let tokens: any GCPAccessTokenSource
     let logger: Logger
 
     /// A GKE operation being followed, and what it was for.
@@ -64,6 +65,7 @@ public actor GCPCloudProvider: CloudProvider {
         gke = GKEClient(client: client)
         compute = ComputeClient(client: client)
         self.invocation = invocation
+        self.tokens = tokens
         self.logger = providerLogger
     }
 
@@ -77,11 +79,18 @@ public actor GCPCloudProvider: CloudProvider {
                   logger: logger, invocation: invocation, transport: transport)
     }
 
-    /// Where the provider's tokens come from, as its settings and the environment say.
-    static func tokenSource(_ configuration: ProviderConfiguration, environment: [String: String], logger: Logger) -> any GCPAccessTokenSource {
-        let explicit = configuration.string("accessToken")
-        return GCPFixedTokenSource(token: explicit ?? environment["GOOGLE_OAUTH_ACCESS_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
-                                   origin: explicit != nil ? "the provider's accessToken setting" : "GOOGLE_OAUTH_ACCESS_TOKEN")
+    /// Where the provider's tokens come from: Google's Application Default Credentials, with
+    /// the provider's `accessToken` and `credentialsFile` first.
+    static func tokenSource(_ configuration: ProviderConfiguration, environment: [String: String], logger: Logger) -> GCPCredentialChain {
+        GCPCredentialChain(accessToken: configuration.string("accessToken"), credentialsFile: configuration.string("credentialsFile"),
+                           environment: environment, transport: URLSessionTransport(requestTimeout: 30),
+                           metadataTransport: URLSessionTransport(requestTimeout: 2), signer: rs256,
+                           logger: logger.child("provider \(configuration.name)"))
+    }
+
+    /// RS256 for service-account key files.
+    static let rs256: RS256Signer = { _, _ in
+        throw CloudProviderError.unauthenticated(reason: "service-account key files need RS256 signing, which this build of cloud-agent does not have yet; use an authorized_user file (gcloud auth application-default login), an access token, or gcloud")
     }
 
     // MARK: - Settings
@@ -93,8 +102,11 @@ public actor GCPCloudProvider: CloudProvider {
         return value
     }
 
-    var project: String {
-        get throws(CloudProviderError) { try requiredSetting("project", for: "for every call (the project id)") }
+    /// The `project` setting, else the project the credentials belong to.
+    func projectID() async throws -> String {
+        if let project = settings.string("project") { return project }
+        if let discovered = await tokens.defaultProject() { return discovered }
+        return try requiredSetting("project", for: "for every call (the project id; the credentials name none)")
     }
 
     /// The location of clusters: the `location` setting, else the provider's `region`.
@@ -127,7 +139,7 @@ public actor GCPCloudProvider: CloudProvider {
         guard request.nodeCount > 0 else {
             throw CloudProviderError.invalidRequest(field: "nodeCount", reason: "GKE Standard clusters need at least one node")
         }
-        let project = try self.project
+        let project = try await projectID()
         let location = try request.region ?? defaultLocation
         var cluster = GKECluster(name: request.name)
         cluster.initialClusterVersion = request.version
@@ -152,7 +164,7 @@ public actor GCPCloudProvider: CloudProvider {
     }
 
     public func getCluster(name clusterName: String) async throws -> KubernetesCluster {
-        let project = try self.project
+        let project = try await projectID()
         let cluster = try await describe(clusterName, project: project)
         var result = GCPStatusMapping.kubernetesCluster(cluster, provider: name, project: project)
         result.nodePools = result.nodePools.map { pool in
@@ -184,7 +196,7 @@ public actor GCPCloudProvider: CloudProvider {
     /// Folds the cluster's tracked operation into what is reported.
     private func applyOperation(to result: inout KubernetesCluster) async throws {
         guard let tracked = clusterOperations[result.name] else { return }
-        let operation = try await gke.getOperation(project: try project, location: tracked.location, tracked.name)
+        let operation = try await gke.getOperation(project: try await projectID(), location: tracked.location, tracked.name)
         if !operation.isDone {
             let percent = operation.fractionDone.map { " (\(Int($0 * 100))%)" } ?? ""
             result.statusMessage = "\(tracked.detail)\(percent)"
@@ -205,7 +217,7 @@ public actor GCPCloudProvider: CloudProvider {
     }
 
     public func listClusters(_ page: PageRequest) async throws -> Page<KubernetesCluster> {
-        let project = try self.project
+        let project = try await projectID()
         let listed = try await gke.listClusters(project: project, location: "-").clusters ?? []
         var views: [KubernetesCluster] = []
         for cluster in listed {
@@ -221,7 +233,7 @@ public actor GCPCloudProvider: CloudProvider {
     public func deleteCluster(name clusterName: String) async throws -> KubernetesCluster {
         var current = try await getCluster(name: clusterName)
         if current.status == .deleting { return current }
-        let operation = try await gke.deleteCluster(project: try project, location: current.region, clusterName)
+        let operation = try await gke.deleteCluster(project: try await projectID(), location: current.region, clusterName)
         clusterOperations[clusterName] = TrackedOperation(name: operation.name, location: current.region, type: "DELETE_CLUSTER",
                                                           detail: "deleting cluster")
         current.status = .deleting
@@ -241,7 +253,7 @@ public actor GCPCloudProvider: CloudProvider {
         if let configFile = invocation.configFile {
             arguments += ["--provider", name, "--config", configFile]
         }
-        return GKEKubeconfig.render(contextName: "gke_\(try project)_\(cluster.region)_\(clusterName)", endpoint: endpoint, caData: ca,
+        return GKEKubeconfig.render(contextName: "gke_\(try await projectID())_\(cluster.region)_\(clusterName)", endpoint: endpoint, caData: ca,
                                     mode: mode, agentPath: invocation.executable, agentArguments: arguments)
     }
 
@@ -259,7 +271,7 @@ public actor GCPCloudProvider: CloudProvider {
             throw CloudProviderError.conflict(resourceType: "cluster", name: clusterName,
                                               reason: "is \(current.status.rawValue); only an active cluster can be upgraded")
         }
-        let operation = try await gke.updateMaster(project: try project, location: current.region, clusterName, version: version)
+        let operation = try await gke.updateMaster(project: try await projectID(), location: current.region, clusterName, version: version)
         clusterOperations[clusterName] = TrackedOperation(name: operation.name, location: current.region, type: "UPGRADE_MASTER",
                                                           detail: "upgrading control plane to \(version)")
         current.status = .updating
@@ -268,7 +280,7 @@ public actor GCPCloudProvider: CloudProvider {
     }
 
     public func availableVersions(cluster clusterName: String?) async throws -> [KubernetesVersion] {
-        let project = try self.project
+        let project = try await projectID()
         var location = try defaultLocation
         var current: String?
         if let clusterName {
@@ -302,7 +314,7 @@ public actor GCPCloudProvider: CloudProvider {
         let cluster = try await getCluster(name: request.cluster)
         let pool = GKENodePool(name: request.name, initialNodeCount: request.nodeCount,
                                machineType: request.nodeType ?? Self.defaultMachineType, version: request.version)
-        let operation = try await gke.createNodePool(project: try project, location: cluster.region, cluster: request.cluster, pool)
+        let operation = try await gke.createNodePool(project: try await projectID(), location: cluster.region, cluster: request.cluster, pool)
         poolOperations["\(request.cluster)/\(request.name)"] = TrackedOperation(name: operation.name, location: cluster.region,
                                                                                 type: "CREATE_NODE_POOL", detail: "creating node pool")
         do {
@@ -316,7 +328,7 @@ public actor GCPCloudProvider: CloudProvider {
     }
 
     public func getNodePool(cluster clusterName: String, name poolName: String) async throws -> NodePool {
-        let project = try self.project
+        let project = try await projectID()
         let location = try clusterLocations[clusterName] ?? defaultLocation
         let pool = try await gke.getNodePool(project: project, location: location, cluster: clusterName, poolName)
         var view = GCPStatusMapping.nodePool(pool, cluster: clusterName, clusterID: "projects/\(project)/locations/\(location)/clusters/\(clusterName)")
@@ -344,7 +356,7 @@ public actor GCPCloudProvider: CloudProvider {
     }
 
     public func listNodePools(cluster clusterName: String, page: PageRequest) async throws -> Page<NodePool> {
-        let project = try self.project
+        let project = try await projectID()
         let location = try clusterLocations[clusterName] ?? defaultLocation
         let pools = try await gke.listNodePools(project: project, location: location, cluster: clusterName)
         let clusterID = "projects/\(project)/locations/\(location)/clusters/\(clusterName)"
@@ -361,7 +373,7 @@ public actor GCPCloudProvider: CloudProvider {
         var current = try await getNodePool(cluster: clusterName, name: poolName)
         if current.nodeCount == nodeCount { return current }
         let location = try clusterLocations[clusterName] ?? defaultLocation
-        let operation = try await gke.setNodePoolSize(project: try project, location: location, cluster: clusterName, poolName, nodeCount: nodeCount)
+        let operation = try await gke.setNodePoolSize(project: try await projectID(), location: location, cluster: clusterName, poolName, nodeCount: nodeCount)
         let key = "\(clusterName)/\(poolName)"
         poolOperations[key] = TrackedOperation(name: operation.name, location: location, type: "SET_NODE_POOL_SIZE",
                                                detail: "scaling from \(current.nodeCount) to \(nodeCount) nodes")
@@ -376,7 +388,7 @@ public actor GCPCloudProvider: CloudProvider {
         var current = try await getNodePool(cluster: clusterName, name: poolName)
         if current.status == .deleting { return current }
         let location = try clusterLocations[clusterName] ?? defaultLocation
-        let operation = try await gke.deleteNodePool(project: try project, location: location, cluster: clusterName, poolName)
+        let operation = try await gke.deleteNodePool(project: try await projectID(), location: location, cluster: clusterName, poolName)
         poolOperations["\(clusterName)/\(poolName)"] = TrackedOperation(name: operation.name, location: location, type: "DELETE_NODE_POOL",
                                                                         detail: "deleting node pool")
         poolSizes["\(clusterName)/\(poolName)"] = nil

@@ -106,4 +106,30 @@ import TestSupport
         #expect(error[path: "data", "type"] == "unauthenticated")
         #expect(!agent.stderr.contains("ya29.fake-token"))
     }
+
+    /// An authorized_user credentials file (as `gcloud auth application-default login` writes
+    /// it): the refresh token is traded at the token endpoint, and traded again once the
+    /// access token is refused.
+    @Test func anAuthorizedUserFileIsRefreshedAtTheTokenEndpointAndAgainWhenRefused() async throws {
+        let fake = try FakeGoogleCloud(operationDuration: .milliseconds(100), tokens: [])
+        fake.acceptRefreshToken("1//refresh-secret")
+        let file = "\(try Files.temporaryDirectory())/adc.json"
+        try Data(JSONSerializer.string(["type": "authorized_user", "client_id": "1234.apps.googleusercontent.com",
+                                        "client_secret": "client-secret-value", "refresh_token": "1//refresh-secret",
+                                        "token_uri": .string(fake.baseURL.absoluteString + "/token"), "quota_project_id": "my-project-1"]).utf8)
+            .write(to: URL(fileURLWithPath: file))
+        let agent = try await LocalAgent(providers: [LocalAgent.instant, [
+            "name": "gke", "kind": "gcp", "location": "us-central1-a", "endpointURL": .string(fake.baseURL.absoluteString),
+            "credentialsFile": .string(file)]], environment: ["GOOGLE_OAUTH_ACCESS_TOKEN": "", "GCE_METADATA_HOST": "127.0.0.1:9"])
+        #expect(try await agent.result("listClusters", ["provider": "gke"]) == ["clusters": []], "the project comes from the file")
+        #expect(try await agent.result("listClusters", ["provider": "gke"]) == ["clusters": []])
+        #expect(fake.tokenGrants == 1, "one grant, then the cached token")
+        fake.expireIssuedTokens()
+        #expect(try await agent.result("listClusters", ["provider": "gke"]) == ["clusters": []])
+        #expect(fake.tokenGrants == 2, "refused once: a new token, and the call sent again")
+        #expect(agent.stderr.contains("GCP credentials from"), "the source is logged")
+        for secret in ["1//refresh-secret", "client-secret-value", "ya29.issued"] {
+            #expect(!agent.stderr.contains(secret), "\(secret) must not be logged")
+        }
+    }
 }

@@ -48,7 +48,12 @@ import TestSupport
         #expect(configured.status == 0, "\(configured.stderr)")
         let credential = try JSONParser.parse(configured.stdout)
         #expect(credential["kind"] == "ExecCredential" && credential[path: "status", "token"] == "ya29.test-token")
-        let missing = try await AgentProcess.run(["token", "gcp"], environment: ["GOOGLE_OAUTH_ACCESS_TOKEN": "", "HOME": "/nonexistent"])
-        #expect(missing.status == 1 && missing.stdout.isEmpty && missing.stderr.contains("cloud-agent token gcp:"))
+        // Nothing anywhere: no file, a metadata server that is not there (loopback only in
+        // tests), no gcloud on PATH.
+        let missing = try await AgentProcess.run(["token", "gcp"], environment: [
+            "GOOGLE_OAUTH_ACCESS_TOKEN": "", "GOOGLE_APPLICATION_CREDENTIALS": "", "HOME": "/nonexistent", "CLOUDSDK_CONFIG": "/nonexistent",
+            "GCE_METADATA_HOST": "127.0.0.1:9", "PATH": "/nonexistent"])
+        #expect(missing.status == 1 && missing.stdout.isEmpty && missing.stderr.contains("cloud-agent token gcp:"), "\(missing.stderr)")
+        #expect(missing.stderr.contains("GOOGLE_APPLICATION_CREDENTIALS"), "the error says what to set: \(missing.stderr)")
     }
 }

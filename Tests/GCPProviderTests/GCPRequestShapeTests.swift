@@ -208,7 +208,7 @@ struct GCPProviderOperationTests {
     @Test func withoutAProjectTheSettingIsNamed() async throws {
         let gcp = GCPCloudProvider(configuration: ProviderConfiguration(name: "gcp", kind: .gcp, region: nil, settings: [:]),
                                    tokens: CountingTokens(), logger: quiet, invocation: AgentInvocation(), transport: GCPScript([]))
-        await #expect(throws: CloudProviderError.invalidRequest(field: "project", reason: "is a setting the gcp provider 'gcp' needs for every call (the project id); add it with configureProvider or the config file")) {
+        await #expect(throws: CloudProviderError.invalidRequest(field: "project", reason: "is a setting the gcp provider 'gcp' needs for every call (the project id; the credentials name none); add it with configureProvider or the config file")) {
             try await gcp.getCluster(name: "demo")
         }
     }

@@ -18,7 +18,7 @@ import Foundation
 ///
 /// Which source was used is logged once per change; tokens, refresh tokens, client secrets,
 /// private keys and assertions never are, nor are they put in errors.
-public actor GCPCredentialChain {
+public actor GCPCredentialChain: GCPAccessTokenSource {
     /// A token found, how long to keep it, and where it came from.
     struct Resolved: Sendable {
         var token: String
@@ -50,7 +50,7 @@ public actor GCPCredentialChain {
     private let signer: RS256Signer
     private let logger: Logger
     private let now: @Sendable () -> Date
-    private let cache = ExpiringValue<String>(refreshMargin: GCPCredentialChain.refreshMargin)
+    private let cache = ExpiringValue<GCPBearerToken>(refreshMargin: GCPCredentialChain.refreshMargin)
     private var lastSource: GCPCredentialSource?
     /// Explicit tokens the cloud rejected: asking for them again is an error.
     private var rejected: Set<GCPCredentialSource> = []
@@ -90,10 +90,17 @@ public actor GCPCredentialChain {
     ///   was tried and how to fix it) or the one found is refused; `throttled` or
     ///   `providerError` when the token endpoint stays unavailable.
     public func accessToken() async throws -> String {
+        try await token().value
+    }
+
+    /// The token and when it expires (nil when the source did not say), for `ExecCredential`s.
+    func token() async throws -> GCPBearerToken {
         try await cache.value { [self] in
             let resolved = try await resolve()
             await noteSource(resolved.source)
-            return (resolved.token, resolved.lifetime)
+            // An explicit token says nothing of its expiry: keep it until the cloud refuses it.
+            let expiry = resolved.source.isExplicitToken ? nil : resolved.lifetime.map { now().addingTimeInterval(Double($0.components.seconds)) }
+            return (GCPBearerToken(value: resolved.token, expiresAt: expiry), resolved.lifetime)
         }
     }
 

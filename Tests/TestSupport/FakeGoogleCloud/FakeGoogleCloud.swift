@@ -49,6 +49,19 @@ public final class FakeGoogleCloud: Sendable {
         box.state.withLock { $0.failingOperations[type] = message }
     }
 
+    /// Honours `refreshToken` at `/token` (the refresh-token grant of authorized_user files).
+    public func acceptRefreshToken(_ refreshToken: String) { box.state.withLock { _ = $0.refreshTokens.insert(refreshToken) } }
+
+    /// How many access tokens `/token` issued.
+    public var tokenGrants: Int { box.state.withLock { $0.grants } }
+
+    /// The tokens `/token` issued, newest last, refused from now on (as if expired).
+    public func expireIssuedTokens() {
+        box.state.withLock { state in
+            for token in state.tokens where token.hasPrefix("ya29.issued-") { state.tokens.remove(token) }
+        }
+    }
+
     /// Every request received so far, in order.
     public var receivedRequests: [HTTPRequest] { server.receivedRequests }
 

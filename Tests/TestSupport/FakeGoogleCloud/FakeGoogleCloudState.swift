@@ -73,6 +73,10 @@ struct FakeGoogleCloudState {
     var operations: [String: FakeOperation] = [:]
     var requestIDs: [String: String] = [:]
     var counter = 0
+    /// Refresh tokens the token endpoint honours, and how many tokens it issued.
+    var refreshTokens: Set<String> = []
+    var grants = 0
+    var tokenLifetime = 3599
 
     static let versions = ["1.32.1-gke.1200000", "1.31.5-gke.1000000", "1.31.4-gke.1300000", "1.30.9-gke.1100000", "1.30.8-gke.1000000"]
     static let defaultVersion = "1.31.5-gke.1000000"
@@ -85,6 +89,7 @@ struct FakeGoogleCloudState {
     // MARK: - Dispatch
 
     mutating func handle(_ request: HTTPRequest) -> HTTPResponse {
+        if request.method == "POST", request.url.path == "/token" { return tokenGrant(request) }
         guard let token = request.header("authorization"), token.hasPrefix("Bearer "), tokens.contains(String(token.dropFirst(7))) else {
             refused += 1
             return Self.error(401, "UNAUTHENTICATED", "Request had invalid authentication credentials. Expected OAuth 2 access token.",
@@ -108,6 +113,26 @@ struct FakeGoogleCloudState {
             return compute(request.method, project: path[3], Array(path.dropFirst(4)), query: query, body: body)
         }
         return Self.error(404, "NOT_FOUND", "The requested URL \(request.url.path) was not found on this server.")
+    }
+
+    // MARK: - OAuth
+
+    /// `https://oauth2.googleapis.com/token`: the refresh-token grant of authorized_user files.
+    mutating func tokenGrant(_ request: HTTPRequest) -> HTTPResponse {
+        var form: [String: String] = [:]
+        for pair in String(decoding: request.body, as: UTF8.self).split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
+            if parts.count == 2 { form[parts[0]] = parts[1] }
+        }
+        guard form["grant_type"] == "refresh_token", let refresh = form["refresh_token"], refreshTokens.contains(refresh),
+              form["client_id"] != nil, form["client_secret"] != nil else {
+            return Self.json(400, ["error": "invalid_grant", "error_description": "Bad Request"])
+        }
+        grants += 1
+        let issued = "ya29.issued-\(grants)"
+        tokens.insert(issued)
+        return Self.json(200, ["access_token": issued, "expires_in": tokenLifetime, "token_type": "Bearer",
+                               "scope": "https://www.googleapis.com/auth/cloud-platform"])
     }
 
     // MARK: - Time
