@@ -88,9 +88,13 @@ public actor GCPCloudProvider: CloudProvider {
                            logger: logger.child("provider \(configuration.name)"))
     }
 
-    /// RS256 for service-account key files.
-    static let rs256: RS256Signer = { _, _ in
-        throw CloudProviderError.unauthenticated(reason: "service-account key files need RS256 signing, which this build of cloud-agent does not have yet; use an authorized_user file (gcloud auth application-default login), an access token, or gcloud")
+    /// RS256 (RSASSA-PKCS1-v1_5 with SHA-256) with a service account's private key.
+    static let rs256: RS256Signer = { pem, input in
+        do {
+            return try RSAPrivateKey(pem: pem).signPKCS1v15SHA256(input)
+        } catch {
+            throw CloudProviderError.unauthenticated(reason: "the service account's private_key cannot be used: \(error)")
+        }
     }
 
     // MARK: - Settings

@@ -132,4 +132,28 @@ import TestSupport
             #expect(!agent.stderr.contains(secret), "\(secret) must not be logged")
         }
     }
+
+    /// A service-account key file: the agent signs an RS256 JWT with the key (its own RSA) and
+    /// trades it at the token endpoint, which checks the signature with the public key.
+    @Test func aServiceAccountKeyFileSignsAJWTTheTokenEndpointVerifies() async throws {
+        let vectors = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("CryptoPrimitivesTests/Vectors/rsa-pkcs1v15-sha256.json")
+        let keys = try #require(try JSONParser.parse(Array(Data(contentsOf: vectors)))["keys"]?.arrayValue)
+        let key = try #require(keys.first { $0["bits"] == 2048 })
+        let fake = try FakeGoogleCloud(operationDuration: .milliseconds(100), tokens: [])
+        try fake.acceptServiceAccount("agent@my-project-1.iam.gserviceaccount.com", publicKeyPEM: try #require(key["public"]?.stringValue))
+        let file = "\(try Files.temporaryDirectory())/service-account.json"
+        try Data(JSONSerializer.string([
+            "type": "service_account", "project_id": "my-project-1", "private_key_id": "0123abcd",
+            "private_key": try #require(key["pkcs8"]), "client_email": "agent@my-project-1.iam.gserviceaccount.com",
+            "client_id": "1234", "token_uri": .string(fake.baseURL.absoluteString + "/token"),
+        ]).utf8).write(to: URL(fileURLWithPath: file))
+        let agent = try await LocalAgent(providers: [LocalAgent.instant, [
+            "name": "gke", "kind": "gcp", "location": "us-central1-a", "endpointURL": .string(fake.baseURL.absoluteString)]],
+            environment: ["GOOGLE_OAUTH_ACCESS_TOKEN": "", "GOOGLE_APPLICATION_CREDENTIALS": file, "GCE_METADATA_HOST": "127.0.0.1:9"])
+        #expect(try await agent.result("listClusters", ["provider": "gke"]) == ["clusters": []])
+        #expect(fake.tokenGrants == 1)
+        #expect(agent.stderr.contains("agent@my-project-1.iam.gserviceaccount.com"), "the source is logged by its email")
+        #expect(!agent.stderr.contains("PRIVATE KEY") && !agent.stderr.contains("ya29.issued"))
+    }
 }

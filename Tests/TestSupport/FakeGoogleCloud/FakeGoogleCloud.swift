@@ -1,4 +1,5 @@
 import CloudCore
+import CryptoPrimitives
 import Foundation
 import Synchronization
 
@@ -51,6 +52,16 @@ public final class FakeGoogleCloud: Sendable {
 
     /// Honours `refreshToken` at `/token` (the refresh-token grant of authorized_user files).
     public func acceptRefreshToken(_ refreshToken: String) { box.state.withLock { _ = $0.refreshTokens.insert(refreshToken) } }
+
+    /// Honours JWTs of `email` signed with the private key of `publicKeyPEM` at `/token`.
+    public func acceptServiceAccount(_ email: String, publicKeyPEM: String) throws {
+        let key = try RSAPublicKey(pem: publicKeyPEM)
+        let url = baseURL.absoluteString + "/token"
+        box.state.withLock { state in
+            state.serviceAccounts[email] = key
+            state.tokenURL = url
+        }
+    }
 
     /// How many access tokens `/token` issued.
     public var tokenGrants: Int { box.state.withLock { $0.grants } }

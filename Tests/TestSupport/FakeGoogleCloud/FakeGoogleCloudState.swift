@@ -1,4 +1,5 @@
 import CloudCore
+import CryptoPrimitives
 import Foundation
 
 /// A GKE cluster of the fake.
@@ -75,6 +76,10 @@ struct FakeGoogleCloudState {
     var counter = 0
     /// Refresh tokens the token endpoint honours, and how many tokens it issued.
     var refreshTokens: Set<String> = []
+    /// Service accounts whose signed JWTs the token endpoint honours: email → public key.
+    var serviceAccounts: [String: RSAPublicKey] = [:]
+    /// The `aud` the JWTs must name (this fake's `/token`).
+    var tokenURL = ""
     var grants = 0
     var tokenLifetime = 3599
 
@@ -124,15 +129,43 @@ struct FakeGoogleCloudState {
             let parts = pair.split(separator: "=", maxSplits: 1).map { String($0).removingPercentEncoding ?? String($0) }
             if parts.count == 2 { form[parts[0]] = parts[1] }
         }
-        guard form["grant_type"] == "refresh_token", let refresh = form["refresh_token"], refreshTokens.contains(refresh),
-              form["client_id"] != nil, form["client_secret"] != nil else {
-            return Self.json(400, ["error": "invalid_grant", "error_description": "Bad Request"])
+        switch form["grant_type"] {
+        case "refresh_token":
+            guard let refresh = form["refresh_token"], refreshTokens.contains(refresh), form["client_id"] != nil, form["client_secret"] != nil else {
+                return Self.json(400, ["error": "invalid_grant", "error_description": "Bad Request"])
+            }
+        case "urn:ietf:params:oauth:grant-type:jwt-bearer":
+            if let problem = checkAssertion(form["assertion"] ?? "") {
+                return Self.json(400, ["error": "invalid_grant", "error_description": problem])
+            }
+        default:
+            return Self.json(400, ["error": "unsupported_grant_type", "error_description": "Invalid grant_type"])
         }
         grants += 1
         let issued = "ya29.issued-\(grants)"
         tokens.insert(issued)
         return Self.json(200, ["access_token": issued, "expires_in": tokenLifetime, "token_type": "Bearer",
                                "scope": "https://www.googleapis.com/auth/cloud-platform"])
+    }
+
+    /// Why a service account's JWT is refused, or nil: RS256, a known `iss` whose key made the
+    /// signature, `aud` this endpoint, a scope, and at most an hour of life, not expired.
+    func checkAssertion(_ jwt: String) -> String? {
+        let parts = jwt.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3, let header = Self.decodeSegment(parts[0]), let claims = Self.decodeSegment(parts[1]),
+              let signature = Base64URL.decode(parts[2]) else { return "Invalid JWT" }
+        guard header["alg"] as? String == "RS256" else { return "Invalid JWT: algorithm" }
+        guard let issuer = claims["iss"] as? String, let key = serviceAccounts[issuer] else { return "Invalid JWT: unknown issuer" }
+        guard key.verifyPKCS1v15SHA256(Array("\(parts[0]).\(parts[1])".utf8), signature: signature) else { return "Invalid JWT Signature." }
+        guard claims["aud"] as? String == tokenURL else { return "Invalid JWT: audience" }
+        guard (claims["scope"] as? String)?.isEmpty == false else { return "Invalid JWT: no scope" }
+        guard let issued = claims["iat"] as? Double, let expires = claims["exp"] as? Double, expires - issued <= 3600,
+              expires > Date().timeIntervalSince1970 else { return "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe." }
+        return nil
+    }
+
+    static func decodeSegment(_ text: String) -> [String: Any]? {
+        Base64URL.decode(text).flatMap { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
     }
 
     // MARK: - Time
