@@ -48,15 +48,8 @@ struct GCPTokenEndpoint: Sendable {
                 failure = .providerError(ProviderFailure(code: "ConnectionError", message: "\(label): \(error.detail)",
                                                          retryable: error.isRetryable))
             }
-            switch retry.decide(attempt: attempt, retryable: failure.isRetryable, retryAfter: retryAfter) {
-            case .giveUp:
-                if case .throttled(_, let reason) = failure { throw CloudProviderError.throttled(retryAfterSeconds: retryAfter, reason: reason) }
-                throw failure
-            case .retry(let delay):
-                logger.debug("\(label): attempt \(attempt) failed (\(failure)); retrying in \(delay)")
-                try await Task.sleep(for: delay)
-                attempt += 1
-            }
+            try await retry.pauseOrThrow(after: failure, attempt: attempt, retryAfter: retryAfter, label: label, logger: logger)
+            attempt += 1
         }
     }
 
