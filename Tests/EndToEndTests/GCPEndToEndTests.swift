@@ -55,6 +55,9 @@ import TestSupport
         #expect(upgraded["version"] == .string(target) && upgraded["status"] == "active")
 
         _ = try await agent.result("createNodePool", ["provider": "gke", "cluster": "demo", "name": "batch", "nodeCount": 1, "wait": true])
+        let batch = try await agent.result("getNodePool", ["provider": "gke", "cluster": "demo", "name": "batch"])
+        #expect(batch["status"] == "active" && batch["nodeCount"] == 1 && batch["providerStatus"] == "RUNNING")
+        #expect(try await agent.result("waitClusterReady", ["provider": "gke", "name": "demo"])["status"] == "active")
         #expect(try await agent.result("listNodePools", ["provider": "gke", "cluster": "demo"])["nodePools"]?.names == ["batch", "default"])
         _ = try await agent.result("deleteNodePool", ["provider": "gke", "cluster": "demo", "name": "batch", "wait": true])
 
@@ -89,6 +92,8 @@ import TestSupport
         #expect(try await agent.result("listInstances", ["provider": "gke", "zone": "us-central1-a", "limit": 1])["nextPageToken"] != nil)
 
         let id = try #require(instance["id"])
+        #expect(try await agent.result("waitInstanceReady", ["provider": "gke", "id": id])["state"] == "running")
+        #expect(try await agent.result("getInstance", ["provider": "gke", "id": "web-1"])["id"] == id, "a bare name means the default zone")
         #expect(try await agent.result("stopInstance", ["provider": "gke", "id": id, "wait": true])["state"] == "stopped")
         #expect(try await agent.result("startInstance", ["provider": "gke", "id": id, "wait": true])["state"] == "running")
         #expect(try await agent.result("terminateInstance", ["provider": "gke", "id": id, "wait": true])["state"] == "deleted")
