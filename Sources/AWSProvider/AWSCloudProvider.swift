@@ -86,6 +86,9 @@ public actor AWSCloudProvider: CloudProvider {
         guard request.subnets.count >= 2 else {
             throw CloudProviderError.invalidRequest(field: "subnets", reason: "EKS needs at least two subnets in different availability zones")
         }
+        if request.network != nil {
+            throw CloudProviderError.invalidRequest(field: "network", reason: "is not an EKS setting: the subnets decide the VPC")
+        }
         if request.region != nil, request.region != region {
             throw CloudProviderError.invalidRequest(field: "region", reason: "this aws provider works in \(region); configure another provider for \(request.region!)")
         }
@@ -345,6 +348,10 @@ public actor AWSCloudProvider: CloudProvider {
 
     public func createInstance(_ request: CreateInstanceRequest) async throws -> Instance {
         try request.validate()
+        if request.diskSizeGb != nil || request.publicIP != nil {
+            throw CloudProviderError.invalidRequest(field: request.diskSizeGb != nil ? "diskSizeGb" : "publicIP",
+                                                    reason: "is not supported by the aws provider yet (the subnet's and the AMI's defaults apply)")
+        }
         guard let image = request.image else {
             throw CloudProviderError.invalidRequest(field: "image", reason: "EC2 needs an AMI id (ami-…) for the instance")
         }

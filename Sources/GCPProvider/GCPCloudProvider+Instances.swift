@@ -39,9 +39,12 @@ extension GCPCloudProvider {
         var instance = ComputeInstance(name: request.name)
         instance.machineType = "zones/\(zone)/machineTypes/\(request.instanceType ?? Self.defaultInstanceType)"
         instance.disks = [.init(boot: true, autoDelete: true, source: nil,
-                                initializeParams: .init(sourceImage: request.image ?? Self.defaultImage, diskSizeGb: nil))]
+                                initializeParams: .init(sourceImage: request.image ?? Self.defaultImage,
+                                                        diskSizeGb: request.diskSizeGb.map(String.init)))]
+        let external = request.publicIP ?? true
         instance.networkInterfaces = [.init(network: request.subnet == nil ? "global/networks/default" : nil, subnetwork: request.subnet,
-                                            networkIP: nil, accessConfigs: [.init(type: "ONE_TO_ONE_NAT", name: "External NAT", natIP: nil)])]
+                                            networkIP: nil,
+                                            accessConfigs: external ? [.init(type: "ONE_TO_ONE_NAT", name: "External NAT", natIP: nil)] : nil)]
         instance.labels = request.tags.isEmpty ? nil : request.tags
         var items: [ComputeInstance.Item] = []
         if let script = request.userData { items.append(.init(key: "startup-script", value: script)) }

@@ -150,6 +150,7 @@ public actor GCPCloudProvider: CloudProvider {
         cluster.nodePools = [GKENodePool(name: Self.initialPoolName, initialNodeCount: request.nodeCount,
                                          machineType: request.nodeType ?? Self.defaultMachineType)]
         cluster.subnetwork = request.subnets.first
+        cluster.network = request.network
         cluster.resourceLabels = request.tags.isEmpty ? nil : request.tags
         let operation = try await gke.createCluster(project: project, location: location, cluster)
         clusterLocations[request.name] = location

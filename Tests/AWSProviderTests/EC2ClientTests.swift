@@ -286,6 +286,23 @@ private func ec2Error(_ code: String, _ message: String) -> String {
         #expect(body.contains("&KeyName=ops%20key&"))
     }
 
+    @Test func optionsEC2DoesNotTakeYetAreNamed() async throws {
+        let aws = AWSCloudProvider(
+            configuration: ProviderConfiguration(name: "prod", kind: .aws, region: "us-east-1",
+                                                 settings: ["accessKeyId": .string("AKIDEXAMPLE"), "secretAccessKey": .string("secret")]),
+            environment: ["HOME": "/nonexistent"], logger: Logger(label: "t", sink: LogSink(fileDescriptor: 2, level: .off)),
+            transport: ScriptedTransport(), metadataTransport: ScriptedTransport())
+        var request = CreateInstanceRequest(name: "web", image: "ami-1")
+        request.diskSizeGb = 50
+        guard case .invalidRequest(let field, _)? = await { () async -> CloudProviderError? in
+            do { _ = try await aws.createInstance(request); return nil } catch { return error as? CloudProviderError }
+        }() else {
+            Issue.record("expected an invalid request")
+            return
+        }
+        #expect(field == "diskSizeGb")
+    }
+
     @Test func anInstanceFilterBecomesTagAndStateFilters() throws {
         let filters = try #require(EC2Filters.of(InstanceFilter(tags: ["team": "a b", "env": "prod"], states: [.creating, .stopped])))
         #expect(filters.map(\.name) == ["tag:env", "tag:team", "instance-state-name"])

@@ -61,6 +61,9 @@ import TestSupport
              param: "keyName", hint: "not both"),
         Case("createInstance", ["name": "vm", "securityGroups": [""]], param: "securityGroups[0]"),
         Case("createInstance", ["name": "vm", "clientToken": "has space"], param: "clientToken", hint: "printable ASCII"),
+        Case("createInstance", ["name": "vm", "diskSizeGb": 5], param: "diskSizeGb", hint: "10 to 65536"),
+        Case("createInstance", ["name": "vm", "publicIP": "yes"], param: "publicIP"),
+        Case("createCluster", ["name": "demo", "network": ""], param: "network"),
         Case("createCluster", ["name": "demo", "clientToken": .string(String(repeating: "k", count: 65))], param: "clientToken"),
     ]
 

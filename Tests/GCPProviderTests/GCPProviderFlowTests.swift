@@ -82,6 +82,22 @@ struct GCPProviderFlowTests {
         }
     }
 
+    @Test func diskSizeAndNoExternalIPReachTheInsertBody() async throws {
+        let script = GCPScript([json(200, #"{"name": "operation-8", "status": "RUNNING"}"#), json(200, #"{"name": "operation-8", "status": "RUNNING"}"#),
+                                json(200, #"{"name": "db", "zone": "https://x/zones/europe-west1-b", "status": "PROVISIONING"}"#)])
+        var request = CreateInstanceRequest(name: "db", image: "projects/ubuntu-os-cloud/global/images/family/ubuntu-2404-lts-amd64",
+                                            zone: "europe-west1-b", subnet: "regions/europe-west1/subnetworks/private")
+        request.diskSizeGb = 50
+        request.publicIP = false
+        _ = try await gcpProvider(script).createInstance(request)
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(script.requests[0].body)) as? [String: Any])
+        let disk = try #require((body["disks"] as? [[String: Any]])?.first?["initializeParams"] as? [String: Any])
+        #expect(disk["diskSizeGb"] as? String == "50" && (disk["sourceImage"] as? String)?.hasSuffix("ubuntu-2404-lts-amd64") == true)
+        let nic = try #require((body["networkInterfaces"] as? [[String: Any]])?.first)
+        #expect(nic["accessConfigs"] == nil && nic["network"] == nil && nic["subnetwork"] as? String == "regions/europe-west1/subnetworks/private")
+        #expect(script.requests[0].url.path == "/compute/v1/projects/my-project/zones/europe-west1-b/instances")
+    }
+
     @Test func aggregatedListsNameInstancesByZoneAndFilterStatesPerPage() async throws {
         let script = GCPScript([json(200, #"""
             {"items": {"zones/us-central1-a": {"instances": [{"name": "web", "status": "RUNNING"}, {"name": "db", "status": "TERMINATED"}]},

@@ -1841,6 +1841,15 @@ enum OpenRPCDocument {
           }
         },
         {
+          "name": "network",
+          "required": false,
+          "description": "The VPC network (gcp: the cluster's `network`, with `subnets[0]` as its subnetwork; absent: the default network). aws: -32602 (the subnets decide the VPC). local: accepted and ignored.",
+          "schema": {
+            "type": "string",
+            "minLength": 1
+          }
+        },
+        {
           "name": "wait",
           "required": false,
           "description": "Wait until the cluster is `active` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
@@ -4404,6 +4413,24 @@ enum OpenRPCDocument {
             "minLength": 1,
             "maxLength": 64,
             "pattern": "^[!-~]+$"
+          }
+        },
+        {
+          "name": "diskSizeGb",
+          "required": false,
+          "description": "Size of the boot disk in GB, 10 to 65536 (gcp: the boot disk's diskSizeGb; absent: the image's size). aws: not supported yet (-32602). local: accepted and ignored.",
+          "schema": {
+            "type": "integer",
+            "minimum": 10,
+            "maximum": 65536
+          }
+        },
+        {
+          "name": "publicIP",
+          "required": false,
+          "description": "Whether the instance gets an external IP address (gcp: a ONE_TO_ONE_NAT access config; default true). aws: not supported yet (-32602; the subnet's setting applies). local: accepted and ignored.",
+          "schema": {
+            "type": "boolean"
           }
         },
         {

@@ -23,6 +23,8 @@ public struct CreateClusterRequest: Sendable, Equatable {
     public var publicAccessCidrs: [String] = []
     /// The caller's idempotency key: a create repeated with it answers the cluster it made.
     public var clientToken: String?
+    /// The VPC network, where the cloud names one apart from the subnets (GKE).
+    public var network: String?
 
     public init(name: String, version: String? = nil, region: String? = nil, nodeCount: Int = CreateClusterRequest.defaultNodeCount,
                 nodeType: String? = nil, subnets: [String] = [], tags: [String: String] = [:]) {
@@ -50,6 +52,7 @@ public struct CreateClusterRequest: Sendable, Equatable {
             throw .invalidRequest(field: "publicAccessCidrs[\(index)]", reason: "'\(cidr)' is not an IPv4 CIDR block such as 203.0.113.0/24")
         }
         if let clientToken { try ResourceRules.clientToken(clientToken) }
+        if let network, network.isEmpty { throw .invalidRequest(field: "network", reason: "must not be empty") }
         if !publicAccessCidrs.isEmpty, endpointAccess == .private {
             throw .invalidRequest(field: "publicAccessCidrs", reason: "applies to a public endpoint, and endpointAccess is 'private'")
         }

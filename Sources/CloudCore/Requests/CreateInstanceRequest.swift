@@ -21,6 +21,10 @@ public struct CreateInstanceRequest: Sendable, Equatable {
     /// The caller's idempotency key: a create repeated with it answers the instance it made
     /// instead of launching another.
     public var clientToken: String?
+    /// Size of the boot disk in GB; nil means the image's or the cloud's default.
+    public var diskSizeGb: Int?
+    /// Whether the instance gets an external IP address; nil means the provider's default.
+    public var publicIP: Bool?
 
     public init(name: String, image: String? = nil, instanceType: String? = nil, zone: String? = nil, subnet: String? = nil,
                 sshPublicKey: String? = nil, userData: String? = nil, tags: [String: String] = [:]) {
@@ -46,6 +50,9 @@ public struct CreateInstanceRequest: Sendable, Equatable {
         }
         try ResourceRules.nonEmptyList(securityGroups, field: "securityGroups", maximum: 16)
         if let clientToken { try ResourceRules.clientToken(clientToken) }
+        if let diskSizeGb, !(10...65_536).contains(diskSizeGb) {
+            throw .invalidRequest(field: "diskSizeGb", reason: "must be 10 to 65536 (GB)")
+        }
         if let userData { try ResourceRules.userData(userData) }
         try ResourceRules.tags(tags)
     }

@@ -19,12 +19,13 @@ enum CreateCluster: RPCMethod {
         var endpointAccess: String?
         var publicAccessCidrs: [String]?
         var clientToken: String?
+        var network: String?
         var wait: Bool?
         var timeoutSeconds: Double?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case provider, name, version, region, nodeCount, nodeType, subnets, tags, securityGroups, endpointAccess, publicAccessCidrs
-            case clientToken, wait, timeoutSeconds
+            case clientToken, network, wait, timeoutSeconds
         }
     }
 
@@ -36,6 +37,7 @@ enum CreateCluster: RPCMethod {
         request.securityGroups = params.securityGroups ?? []
         request.publicAccessCidrs = params.publicAccessCidrs ?? []
         request.clientToken = params.clientToken
+        request.network = params.network
         if let access = params.endpointAccess {
             guard let parsed = ClusterEndpointAccess(rawValue: access) else {
                 throw RPCError.invalidParams(param: "endpointAccess", reason: "must be \(ClusterEndpointAccess.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", "))")

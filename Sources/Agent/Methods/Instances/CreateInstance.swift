@@ -19,12 +19,14 @@ enum CreateInstance: RPCMethod {
         var securityGroups: [String]?
         var keyName: String?
         var clientToken: String?
+        var diskSizeGb: Int?
+        var publicIP: Bool?
         var wait: Bool?
         var timeoutSeconds: Double?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case provider, name, image, instanceType, zone, subnet, sshPublicKey, userData, tags, securityGroups, keyName, clientToken
-            case wait, timeoutSeconds
+            case diskSizeGb, publicIP, wait, timeoutSeconds
         }
     }
 
@@ -35,6 +37,8 @@ enum CreateInstance: RPCMethod {
         request.securityGroups = params.securityGroups ?? []
         request.keyName = params.keyName
         request.clientToken = params.clientToken
+        request.diskSizeGb = params.diskSizeGb
+        request.publicIP = params.publicIP
         try request.validate()
         let timeout = try WaitSettings.forMutation(wait: params.wait, timeoutSeconds: params.timeoutSeconds,
                                                    defaultSeconds: WaitSettings.instanceTimeout)
