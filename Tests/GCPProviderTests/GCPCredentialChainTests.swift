@@ -38,7 +38,7 @@ private final class RecordingSigner: Sendable {
     }
 }
 
-/// A log sink writing to a file the test reads back.
+/// A log sink writing to a file the test reads back (the file stays open for the process).
 private final class CapturedLog {
     let path: String
     let fd: Int32
@@ -50,7 +50,9 @@ private final class CapturedLog {
         logger = Logger(label: "gcp test", sink: LogSink(fileDescriptor: fd, level: .trace))
     }
 
-    deinit { close(fd) }
+    // The descriptor is never closed: a logger (held by a chain, or by work it started) may
+    // still write after the test ends, and a closed number is soon reused by another test's
+    // socket or pipe, whose peer would then read log lines. One small file per test is cheap.
 
     var text: String { FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? "" }
 }

@@ -52,7 +52,10 @@ public final class LoopbackHTTPServer: Sendable {
         baseURL = URL(string: "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))")!
         let stopped = self.stopped
         let requests = self.requests
+        // The accept thread owns the listener and closes it when it stops, so its number is
+        // never reused by another test's descriptor while an accept may still run on it.
         DetachedThread.start {
+            defer { close(fd) }
             while !stopped.value.withLock({ $0 }) {
                 let client = accept(fd, nil, nil)
                 if client < 0 {
@@ -67,8 +70,8 @@ public final class LoopbackHTTPServer: Sendable {
 
     deinit {
         stopped.value.withLock { $0 = true }
+        // Wakes the accept thread, which then closes the listener.
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     /// Every request received so far, in order.
