@@ -146,7 +146,9 @@ final class EndBox: Sendable {
     }
 
     @Test func endOfInputCancelsInFlightWorkAndAnswersIt() async throws {
-        let harness = SessionHarness()
+        // A drain long enough for a cooperative pool busy with the whole suite on two cores:
+        // the answers must come however long the cancelled work takes to be scheduled.
+        let harness = SessionHarness(options: SessionOptions(maxMessageBytes: 1024, drainTimeoutSeconds: 120))
         harness.client.request(1, "slow", ["seconds": 60])
         harness.client.request(2, "stubborn")
         harness.client.closeWrite()
