@@ -1,81 +1,168 @@
-/// Reads the little DER (X.690) that RSA keys are made of: SEQUENCE, INTEGER, OCTET STRING,
-/// BIT STRING, OBJECT IDENTIFIER and NULL, with definite lengths. Malformed input is an error,
-/// never a crash.
+/// Reads the parts of DER (ITU-T X.690) that RSA keys are written in: SEQUENCE, INTEGER,
+/// OCTET STRING, OBJECT IDENTIFIER, NULL and BIT STRING with definite lengths.
+///
+/// Each call reads one element at the current position and moves past it. Input is
+/// untrusted: every length is checked against the bytes that remain, and anything malformed
+/// (truncation, an indefinite length, a wrong tag, a negative integer) throws an
+/// `RSAKeyError` naming the field, never the bytes.
 struct DERReader {
-    struct Malformed: Error {}
+    /// The universal tags read here (all single-byte, low tag numbers).
+    enum Tag: UInt8 {
+        case integer = 0x02
+        case bitString = 0x03
+        case octetString = 0x04
+        case null = 0x05
+        case objectIdentifier = 0x06
+        case sequence = 0x30
 
-    private let bytes: [UInt8]
-    private var offset: Int
-    private let end: Int
+        var name: String {
+            switch self {
+            case .integer: "INTEGER"
+            case .bitString: "BIT STRING"
+            case .octetString: "OCTET STRING"
+            case .null: "NULL"
+            case .objectIdentifier: "OBJECT IDENTIFIER"
+            case .sequence: "SEQUENCE"
+            }
+        }
+    }
+
+    private let bytes: ArraySlice<UInt8>
+    private var position: Int
+
+    init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        position = bytes.startIndex
+    }
 
     init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-        offset = 0
-        end = bytes.count
+        self.init(bytes[...])
     }
 
-    private init(_ bytes: [UInt8], from start: Int, to end: Int) {
-        self.bytes = bytes
-        offset = start
-        self.end = end
+    var isAtEnd: Bool { position >= bytes.endIndex }
+
+    /// The tag byte of the next element; nil at the end.
+    var nextTag: UInt8? { isAtEnd ? nil : bytes[position] }
+
+    /// Throws unless every byte has been read; `field` names what was being read.
+    func finish(_ field: String) throws(RSAKeyError) {
+        guard isAtEnd else { throw RSAKeyError("DER: unexpected bytes after the end of \(field)") }
     }
 
-    var isAtEnd: Bool { offset >= end }
-
-    /// The next element's tag and its contents' bounds.
-    private mutating func element() throws(Malformed) -> (tag: UInt8, start: Int, end: Int) {
-        guard offset + 2 <= end else { throw Malformed() }
-        let tag = bytes[offset]
-        var length = Int(bytes[offset + 1])
-        var start = offset + 2
-        if length & 0x80 != 0 {
-            let octets = length & 0x7F
-            guard (1...4).contains(octets), start + octets <= end else { throw Malformed() }
-            length = 0
-            for index in start..<(start + octets) { length = length << 8 | Int(bytes[index]) }
-            start += octets
+    /// The contents of the next element, which must have tag `tag`.
+    mutating func contents(_ tag: Tag, _ field: String) throws(RSAKeyError) -> ArraySlice<UInt8> {
+        guard let found = nextTag else {
+            throw RSAKeyError("DER: \(field) is missing (input ends early)")
         }
-        guard length >= 0, start + length <= end else { throw Malformed() }
-        offset = start + length
-        return (tag, start, start + length)
+        guard found == tag.rawValue else {
+            throw RSAKeyError("DER: \(field) should be \(tag.name) (tag 0x\(Hex.encode([tag.rawValue]))) but has tag 0x\(Hex.encode([found]))")
+        }
+        return try anyContents(field)
     }
 
-    /// A reader over the next element, which must carry `tag`.
-    mutating func nested(_ tag: UInt8) throws(Malformed) -> DERReader {
-        let found = try element()
-        guard found.tag == tag else { throw Malformed() }
-        return DERReader(bytes, from: found.start, to: found.end)
+    /// Skips the next element, whatever its tag.
+    mutating func skip(_ field: String) throws(RSAKeyError) {
+        _ = try anyContents(field)
     }
 
-    mutating func sequence() throws(Malformed) -> DERReader { try nested(0x30) }
-
-    /// An INTEGER's magnitude (big-endian, no sign byte); negative integers are refused.
-    mutating func unsignedInteger() throws(Malformed) -> [UInt8] {
-        let found = try element()
-        guard found.tag == 0x02, found.end > found.start, bytes[found.start] & 0x80 == 0 else { throw Malformed() }
-        return Array(bytes[found.start..<found.end].drop(while: { $0 == 0 }))
+    /// Reads the tag and length of the next element and returns its contents.
+    private mutating func anyContents(_ field: String) throws(RSAKeyError) -> ArraySlice<UInt8> {
+        guard let tag = nextTag else { throw RSAKeyError("DER: \(field) is missing (input ends early)") }
+        guard tag & 0x1f != 0x1f else { throw RSAKeyError("DER: \(field) has a multi-byte tag, which no key uses") }
+        position += 1
+        guard let first = nextTag else { throw RSAKeyError("DER: \(field) is truncated (no length)") }
+        position += 1
+        var length = 0
+        if first < 0x80 {
+            length = Int(first)
+        } else {
+            let lengthBytes = Int(first & 0x7f)
+            guard lengthBytes != 0 else { throw RSAKeyError("DER: \(field) has an indefinite length, which DER does not allow") }
+            guard lengthBytes <= 4 else { throw RSAKeyError("DER: \(field) has a length of more than 4 bytes") }
+            guard bytes.endIndex - position >= lengthBytes else { throw RSAKeyError("DER: \(field) is truncated (in its length)") }
+            for _ in 0..<lengthBytes {
+                length = length << 8 | Int(bytes[position])
+                position += 1
+            }
+        }
+        guard bytes.endIndex - position >= length else {
+            throw RSAKeyError("DER: \(field) is truncated (\(length) content bytes announced, \(bytes.endIndex - position) left)")
+        }
+        let contents = bytes[position..<position + length]
+        position += length
+        return contents
     }
 
-    mutating func octetString() throws(Malformed) -> [UInt8] {
-        let found = try element()
-        guard found.tag == 0x04 else { throw Malformed() }
-        return Array(bytes[found.start..<found.end])
+    /// A reader over the elements of the next element, a SEQUENCE.
+    mutating func sequence(_ field: String) throws(RSAKeyError) -> DERReader {
+        DERReader(try contents(.sequence, field))
     }
 
-    /// A BIT STRING's bytes (whole bytes only).
-    mutating func bitString() throws(Malformed) -> [UInt8] {
-        let found = try element()
-        guard found.tag == 0x03, found.end > found.start, bytes[found.start] == 0 else { throw Malformed() }
-        return Array(bytes[(found.start + 1)..<found.end])
+    /// The next element, a non-negative INTEGER.
+    mutating func unsignedInteger(_ field: String) throws(RSAKeyError) -> BigUInt {
+        let value = try contents(.integer, field)
+        guard let first = value.first else { throw RSAKeyError("DER: \(field) is an INTEGER with no content bytes") }
+        guard first & 0x80 == 0 else { throw RSAKeyError("DER: \(field) is negative") }
+        return BigUInt(bigEndian: value)
     }
 
-    /// An OBJECT IDENTIFIER's encoded bytes.
-    mutating func objectIdentifier() throws(Malformed) -> [UInt8] {
-        let found = try element()
-        guard found.tag == 0x06 else { throw Malformed() }
-        return Array(bytes[found.start..<found.end])
+    /// The next element, an INTEGER that should be small (a version number); nil when it
+    /// is too large to matter.
+    mutating func smallInteger(_ field: String) throws(RSAKeyError) -> Int? {
+        let value = try unsignedInteger(field)
+        guard value.bitWidth < 32 else { return nil }
+        return Int(value.limbs.first ?? 0)
     }
 
-    /// Skips one element, whatever it is.
-    mutating func skip() throws(Malformed) { _ = try element() }
+    /// The contents of the next element, an OBJECT IDENTIFIER (compare with an
+    /// `OID` constant, or spell it with `dotted(_:)`).
+    mutating func objectIdentifier(_ field: String) throws(RSAKeyError) -> [UInt8] {
+        let value = try contents(.objectIdentifier, field)
+        guard !value.isEmpty, let last = value.last, last & 0x80 == 0 else {
+            throw RSAKeyError("DER: \(field) is not a well-formed OBJECT IDENTIFIER")
+        }
+        return Array(value)
+    }
+
+    /// Reads the next element, a NULL.
+    mutating func null(_ field: String) throws(RSAKeyError) {
+        guard try contents(.null, field).isEmpty else { throw RSAKeyError("DER: \(field) is a NULL with content bytes") }
+    }
+
+    /// The contents of the next element, an OCTET STRING.
+    mutating func octetString(_ field: String) throws(RSAKeyError) -> ArraySlice<UInt8> {
+        try contents(.octetString, field)
+    }
+
+    /// The bits of the next element, a BIT STRING of whole bytes (as keys are).
+    mutating func bitString(_ field: String) throws(RSAKeyError) -> ArraySlice<UInt8> {
+        let value = try contents(.bitString, field)
+        guard value.first == 0 else { throw RSAKeyError("DER: \(field) is not a BIT STRING of whole bytes") }
+        return value.dropFirst()
+    }
+
+    /// Object identifiers as their DER contents.
+    enum OID {
+        /// rsaEncryption, 1.2.840.113549.1.1.1 (RFC 8017 appendix A.1).
+        static let rsaEncryption: [UInt8] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01]
+        /// id-ecPublicKey, 1.2.840.10045.2.1 (RFC 5480).
+        static let ecPublicKey: [UInt8] = [0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01]
+
+        /// `contents` in dotted decimal, e.g. "1.2.840.113549.1.1.1" (for messages).
+        static func dotted(_ contents: [UInt8]) -> String {
+            var arcs: [UInt64] = []
+            var arc: UInt64 = 0
+            for byte in contents {
+                guard arc >> 56 == 0 else { return "(an OBJECT IDENTIFIER with an oversized arc)" }
+                arc = arc << 7 | UInt64(byte & 0x7f)
+                if byte & 0x80 == 0 {
+                    arcs.append(arc)
+                    arc = 0
+                }
+            }
+            guard let first = arcs.first else { return "(an empty OBJECT IDENTIFIER)" }
+            let head = first < 80 ? [first / 40, first % 40] : [2, first - 80]
+            return (head + arcs.dropFirst()).map(String.init).joined(separator: ".")
+        }
+    }
 }
