@@ -146,11 +146,11 @@ import TestSupport
         let keys = try #require(try JSONParser.parse(Array(Data(contentsOf: vectors)))["keys"]?.arrayValue)
         let key = try #require(keys.first { $0["bits"] == 2048 })
         let fake = try FakeGoogleCloud(operationDuration: .milliseconds(100), tokens: [])
-        try fake.acceptServiceAccount("agent@my-project-1.iam.gserviceaccount.com", publicKeyPEM: try #require(key["public"]?.stringValue))
+        try fake.acceptServiceAccount("agent@my-project-1.iam.gserviceaccount.com", publicKeyPEM: try #require(key["public_pem"]?.stringValue))
         let file = "\(try Files.temporaryDirectory())/service-account.json"
         try Data(JSONSerializer.string([
             "type": "service_account", "project_id": "my-project-1", "private_key_id": "0123abcd",
-            "private_key": try #require(key["pkcs8"]), "client_email": "agent@my-project-1.iam.gserviceaccount.com",
+            "private_key": try #require(key["pkcs8_pem"]), "client_email": "agent@my-project-1.iam.gserviceaccount.com",
             "client_id": "1234", "token_uri": .string(fake.baseURL.absoluteString + "/token"),
         ]).utf8).write(to: URL(fileURLWithPath: file))
         let agent = try await LocalAgent(providers: [LocalAgent.instant, [
