@@ -68,7 +68,7 @@ extension GCPCloudProvider {
         let project = try await projectID()
         let (zone, instanceName) = try locate(id)
         let key = "\(zone)/\(instanceName)"
-        var tracked = instanceOperations[key]
+        let tracked = instanceOperations[key]
         var operation: ComputeOperation?
         if let pending = tracked {
             operation = try await compute.getOperation(project: project, zone: pending.zone, pending.name)
@@ -92,7 +92,6 @@ extension GCPCloudProvider {
                 if pending.type == "delete" { view.state = .deleting }
             } else {
                 instanceOperations[key] = nil
-                tracked = nil
                 if let message = Self.failure(of: operation) {
                     if pending.type == "insert" {
                         view.state = .failed
@@ -150,7 +149,7 @@ extension GCPCloudProvider {
             throw CloudProviderError.conflict(resourceType: "instance", name: id, reason: "is stopping; start it once it is stopped")
         default: break
         }
-        try await act("start", on: current, clientToken: nil)
+        try await act("start", on: current)
         current.state = .creating
         current.providerState = "STAGING"
         return current
@@ -164,7 +163,7 @@ extension GCPCloudProvider {
             throw CloudProviderError.conflict(resourceType: "instance", name: id, reason: "is \(current.providerState); a deleted instance cannot be stopped")
         default: break
         }
-        try await act("stop", on: current, clientToken: nil)
+        try await act("stop", on: current)
         current.state = .stopping
         current.providerState = "STOPPING"
         return current
@@ -178,16 +177,16 @@ extension GCPCloudProvider {
             throw CloudProviderError.notFound(resourceType: "instance", name: id)
         }
         if current.state == .deleting { return current }
-        try await act("delete", on: current, clientToken: nil)
+        try await act("delete", on: current)
         var result = current
         result.state = .deleting
         return result
     }
 
     /// Starts `verb` on the instance and follows its operation.
-    private func act(_ verb: String, on instance: Instance, clientToken: String?) async throws {
+    private func act(_ verb: String, on instance: Instance) async throws {
         let project = try await projectID()
-        let requestID = Self.requestID(from: clientToken)
+        let requestID = Self.requestID(from: nil)
         let operation: ComputeOperation
         switch verb {
         case "start": operation = try await compute.start(project: project, zone: instance.zone, instance.name, requestID: requestID)

@@ -131,16 +131,16 @@ import TestSupport
     }
 
     @Test func concurrentWaitsOnOneClusterShareOnePollLoopAndAllAnswer() async throws {
-        // The cluster takes 4.5 s: plenty for 50 waits to join the first poll loop, even with the
+        // The cluster takes 9 s: plenty for 50 waits to join the first poll loop, even with the
         // whole suite running on two cores.
-        let agent = try await LocalAgent(providers: [["name": "paced", "kind": "local", "timeScale": 1.5]])
+        let agent = try await LocalAgent(providers: [["name": "paced", "kind": "local", "timeScale": 3]])
         _ = try await agent.result("createCluster", ["provider": "paced", "name": "demo"])
         let ids = (0..<50).map { 100_000 + $0 }
         let lines = ids.map { id in
             JSONSerializer.string(["jsonrpc": "2.0", "id": .int(id), "method": "waitClusterReady",
                                    "params": ["provider": "paced", "name": "demo"]]) + "\n"
         }.joined()
-        agent.connection.sendRaw(Array(lines.utf8))
+        await agent.connection.sendBulk(Array(lines.utf8))
         for id in ids {
             let response = try await agent.connection.response(id)
             #expect(response[path: "result", "status"] == "active", "\(response)")
@@ -162,7 +162,7 @@ import TestSupport
             JSONSerializer.string(["jsonrpc": "2.0", "id": .int(id), "method": "waitClusterReady",
                                    "params": ["provider": "slow", "name": .string(clusters[id % clusters.count])]]) + "\n"
         }.joined()
-        agent.connection.sendRaw(Array(requests.utf8))
+        await agent.connection.sendBulk(Array(requests.utf8))
 
         // Every wait reports its first observation once it has joined its cluster's poll loop.
         var reported = Set<Int>()
@@ -184,7 +184,7 @@ import TestSupport
         #expect(polls >= 10 && polls < 250, "polls are shared: \(polls) for 1000 waits")
 
         let cancels = ids.map { JSONSerializer.string(["jsonrpc": "2.0", "method": "$/cancelRequest", "params": ["id": .int($0)]]) + "\n" }
-        agent.connection.sendRaw(Array(cancels.joined().utf8))
+        await agent.connection.sendBulk(Array(cancels.joined().utf8))
         var answered = Set<Int>()
         while answered.count < ids.count {
             let message = try await agent.connection.next()

@@ -118,7 +118,7 @@ import TestSupport
         let agent = try AgentProcess(["serve", "--log-level", "debug"], drainingStderr: false)
         // Each ignored notification logs a debug line: far more than a pipe buffer holds.
         let noise = String(repeating: #"{"jsonrpc":"2.0","method":"no.such.notification"}"# + "\n", count: 5_000)
-        agent.connection.sendRaw(Array(noise.utf8))
+        await agent.connection.sendBulk(Array(noise.utf8))
         #expect(try await agent.connection.ping(id: 1)["result"] == .object([:]))
         agent.connection.request(2, "debug.sleep", ["seconds": 0])
         #expect(try await agent.connection.response(2)["result"] == ["slept": 0])
@@ -141,7 +141,7 @@ import TestSupport
             lines += #"{"jsonrpc":"2.0","id":\#(id),"method":"debug.echo","params":{"blob":"\#(payload)","n":\#(id)}}"# + "\n"
             lines += #"{"jsonrpc":"2.0","id":\#(1000 + id),"method":"debug.sleep","params":{"seconds":0.01,"steps":5}}"# + "\n"
         }
-        agent.connection.sendRaw(Array(lines.utf8))
+        await agent.connection.sendBulk(Array(lines.utf8))
         var echoes = 0, sleeps = 0, progress = 0
         while echoes + sleeps < 400 {
             let message = try await agent.connection.next()  // throws if a line is not valid JSON

@@ -68,6 +68,15 @@ public final class LineConnection: Sendable {
         FileDescriptorIO.writeAll(bytes, to: writeFD)
     }
 
+    /// Writes many bytes exactly as given, from a thread of its own: a write larger than the
+    /// pipe's buffer waits for the peer to read, and must not hold one of the few threads of
+    /// the cooperative pool meanwhile. False if the peer is gone.
+    @discardableResult
+    public func sendBulk(_ bytes: [UInt8]) async -> Bool {
+        let fd = writeFD
+        return await onOwnThread { FileDescriptorIO.writeAll(bytes, to: fd) }
+    }
+
     /// Writes `text` followed by a newline.
     @discardableResult
     public func send(_ text: String) -> Bool { sendRaw(Array((text + "\n").utf8)) }
