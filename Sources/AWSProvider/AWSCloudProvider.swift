@@ -233,7 +233,11 @@ public actor AWSCloudProvider: CloudProvider {
 
     // MARK: - Upgrades
 
-    public func upgradeCluster(name: String, version: String) async throws -> KubernetesCluster {
+    /// UpdateClusterVersion: the control plane only (managed node groups keep their version).
+    public func upgradeCluster(name: String, version: String, nodePools: Bool?) async throws -> KubernetesCluster {
+        if nodePools == true {
+            throw CloudProviderError.invalidRequest(field: "nodePools", reason: "cannot be true for the aws provider yet: it upgrades the control plane only (managed node groups keep their version)")
+        }
         let current = try await getCluster(name: name)
         if current.version == version || updates[name]?.version == version { return current }
         guard current.status == .active else {

@@ -30,7 +30,9 @@ public protocol CloudProvider: Actor {
     func deleteNodePool(cluster: String, name: String) async throws -> NodePool
 
     // MARK: Upgrades
-    func upgradeCluster(name: String, version: String) async throws -> KubernetesCluster
+    /// Upgrades the control plane to `version`, then, when `nodePools` is true, the node
+    /// pools to the control plane's version; nil is the provider's default.
+    func upgradeCluster(name: String, version: String, nodePools: Bool?) async throws -> KubernetesCluster
     /// Versions for new clusters, or, given a cluster, the versions it can be upgraded to.
     func availableVersions(cluster: String?) async throws -> [KubernetesVersion]
 
@@ -62,6 +64,11 @@ extension CloudProvider {
     /// A kubeconfig with the provider's default auth mode.
     public func getKubeconfig(cluster: String) async throws -> String {
         try await getKubeconfig(cluster: cluster, options: KubeconfigOptions())
+    }
+
+    /// An upgrade as the provider does it by default.
+    public func upgradeCluster(name: String, version: String) async throws -> KubernetesCluster {
+        try await upgradeCluster(name: name, version: version, nodePools: nil)
     }
 
     public func backgroundWork() async -> [String] { [] }

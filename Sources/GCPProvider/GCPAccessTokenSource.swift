@@ -15,8 +15,11 @@ protocol GCPAccessTokenSource: Sendable {
     func invalidate() async
     /// The project the credentials belong to, when they say (for providers without `project`).
     func defaultProject() async -> String?
+    /// The project API calls are charged to, when not the credentials' own.
+    func quotaProject() async -> String?
 }
 
 extension GCPAccessTokenSource {
     func defaultProject() async -> String? { nil }
+    func quotaProject() async -> String? { nil }
 }

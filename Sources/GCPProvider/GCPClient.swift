@@ -5,7 +5,7 @@ import Foundation
 /// Sends Google API calls: a bearer token on each, JSON in and out, Google's error bodies
 /// mapped, and the one retry loop (throttling, 5xx and broken connections retried with
 /// backoff honouring `Retry-After`; a token Google calls invalid refreshed once and the call
-/// sent again).
+/// sent again). Calls carry `x-goog-user-project` when the credentials name a quota project.
 struct GCPClient: Sendable {
     /// What a call is about, for not-found and conflict errors.
     struct Subject: Sendable {
@@ -50,6 +50,7 @@ struct GCPClient: Sendable {
             let token = try await tokens.token().value
             var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
             if !body.isEmpty || method == "POST" || method == "PUT" { headers.append(("Content-Type", "application/json")) }
+            if let quotaProject = await tokens.quotaProject() { headers.append(("x-goog-user-project", quotaProject)) }
             let request = HTTPRequest(method: method, url: url, headers: headers, body: body.isEmpty && method == "POST" ? Array("{}".utf8) : body)
             let failure: CloudProviderError
             var retryAfter: Double?

@@ -37,8 +37,21 @@ public actor GCPCloudProvider: CloudProvider {
         var type: String
     }
 
-    private var clusterOperations: [String: TrackedOperation] = [:]
-    private var poolOperations: [String: TrackedOperation] = [:]
+    /// The node pool upgrades that follow a control plane upgrade, one pool at a time.
+    struct PoolUpgrade: Sendable {
+        /// The version asked for.
+        var version: String
+        /// What is being done, for the cluster's status message.
+        var phase: String
+        var task: Task<Void, Never>?
+    }
+
+    var clusterOperations: [String: TrackedOperation] = [:]
+    var poolOperations: [String: TrackedOperation] = [:]
+    /// By cluster name.
+    var poolUpgrades: [String: PoolUpgrade] = [:]
+    /// Why a cluster's node pool upgrades stopped; reported once, by getCluster.
+    var poolUpgradeFailures: [String: String] = [:]
     var instanceOperations: [String: TrackedZoneOperation] = [:]
     /// Where each cluster seen lives, when not in the configured location.
     private var clusterLocations: [String: String] = [:]
@@ -85,7 +98,7 @@ public actor GCPCloudProvider: CloudProvider {
         GCPCredentialChain(accessToken: configuration.string("accessToken"), credentialsFile: configuration.string("credentialsFile"),
                            environment: environment, transport: URLSessionTransport(requestTimeout: 30),
                            metadataTransport: URLSessionTransport(requestTimeout: 2), signer: rs256,
-                           logger: logger.child("provider \(configuration.name)"))
+                           logger: logger.child("provider \(configuration.name)"), quotaProject: configuration.string("quotaProject"))
     }
 
     /// RS256 (RSASSA-PKCS1-v1_5 with SHA-256) with a service account's private key.
@@ -178,6 +191,7 @@ public actor GCPCloudProvider: CloudProvider {
             return pool
         }
         try await applyOperation(to: &result)
+        try applyPoolUpgrade(to: &result)
         return result
     }
 
@@ -199,7 +213,7 @@ public actor GCPCloudProvider: CloudProvider {
     }
 
     /// Folds the cluster's tracked operation into what is reported.
-    private func applyOperation(to result: inout KubernetesCluster) async throws {
+    func applyOperation(to result: inout KubernetesCluster) async throws {
         guard let tracked = clusterOperations[result.name] else { return }
         let operation = try await gke.getOperation(project: try await projectID(), location: tracked.location, tracked.name)
         if !operation.isDone {
@@ -229,6 +243,7 @@ public actor GCPCloudProvider: CloudProvider {
             if let location = cluster.location ?? cluster.zone { clusterLocations[cluster.name] = location }
             var view = GCPStatusMapping.kubernetesCluster(cluster, provider: name, project: project)
             try? await applyOperation(to: &view)
+            overlayPoolUpgrade(on: &view)
             views.append(view)
         }
         return try Pagination.page(of: views.sorted { ($0.name, $0.region) < ($1.name, $1.region) }, key: { "\($0.name)\u{1F}\($0.region)" },
@@ -260,55 +275,6 @@ public actor GCPCloudProvider: CloudProvider {
         }
         return GKEKubeconfig.render(contextName: "gke_\(try await projectID())_\(cluster.region)_\(clusterName)", endpoint: endpoint, caData: ca,
                                     mode: mode, agentPath: invocation.executable, agentArguments: arguments)
-    }
-
-    // MARK: - Upgrades
-
-    public func upgradeCluster(name clusterName: String, version: String) async throws -> KubernetesCluster {
-        var current = try await getCluster(name: clusterName)
-        if current.version == version || current.version.hasPrefix(version + ".") || current.version.hasPrefix(version + "-") {
-            return current
-        }
-        if let tracked = clusterOperations[clusterName], tracked.type == "UPGRADE_MASTER", tracked.detail.hasSuffix(" \(version)") {
-            return current
-        }
-        guard current.status == .active else {
-            throw CloudProviderError.conflict(resourceType: "cluster", name: clusterName,
-                                              reason: "is \(current.status.rawValue); only an active cluster can be upgraded")
-        }
-        let operation = try await gke.updateMaster(project: try await projectID(), location: current.region, clusterName, version: version)
-        clusterOperations[clusterName] = TrackedOperation(name: operation.name, location: current.region, type: "UPGRADE_MASTER",
-                                                          detail: "upgrading control plane to \(version)")
-        current.status = .updating
-        current.statusMessage = "upgrading control plane to \(version)"
-        return current
-    }
-
-    public func availableVersions(cluster clusterName: String?) async throws -> [KubernetesVersion] {
-        let project = try await projectID()
-        var location = try defaultLocation
-        var current: String?
-        if let clusterName {
-            let cluster = try await getCluster(name: clusterName)
-            location = cluster.region
-            current = cluster.version
-        }
-        let config = try await gke.serverConfig(project: project, location: location)
-        let versions = (config.validMasterVersions ?? []).map {
-            KubernetesVersion(version: $0, isDefault: $0 == config.defaultClusterVersion)
-        }
-        guard let current else { return versions }
-        let (major, minor) = Self.minor(current)
-        // GKE upgrades the control plane one minor version at a time (patches within it too).
-        return versions.filter {
-            let target = Self.minor($0.version)
-            return target.major == major && (target.minor == minor + 1 || (target.minor == minor && $0.version.compare(current, options: .numeric) == .orderedDescending))
-        }
-    }
-
-    static func minor(_ version: String) -> (major: Int, minor: Int) {
-        let parts = version.split(separator: ".")
-        return (parts.count > 0 ? Int(parts[0]) ?? 0 : 0, parts.count > 1 ? Int(parts[1].prefix(while: \.isNumber)) ?? 0 : 0)
     }
 
     // MARK: - Node pools
@@ -343,7 +309,7 @@ public actor GCPCloudProvider: CloudProvider {
         let operation = try await gke.getOperation(project: project, location: tracked.location, tracked.name)
         if !operation.isDone {
             view.statusMessage = tracked.detail + (operation.fractionDone.map { " (\(Int($0 * 100))%)" } ?? "")
-            if tracked.type == "SET_NODE_POOL_SIZE", view.status == .active { view.status = .updating }
+            if tracked.type == "SET_NODE_POOL_SIZE" || tracked.type == "UPGRADE_NODES", view.status == .active { view.status = .updating }
             return view
         }
         poolOperations[key] = nil

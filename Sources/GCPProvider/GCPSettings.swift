@@ -4,6 +4,7 @@ import CloudCore
 public enum GCPSettings {
     public static let specs: [SettingSpec] = [
         SettingSpec("project", "Project id.", check: projectID),
+        SettingSpec("quotaProject", "Project API calls are charged to (x-goog-user-project).", check: projectID),
         SettingSpec("location", "Zone or region of clusters.", check: SettingChecks.regionName),
         SettingSpec("zone", "Default zone of instances.", check: SettingChecks.regionName),
         SettingSpec("accessToken", "OAuth 2.0 access token.", secret: true),

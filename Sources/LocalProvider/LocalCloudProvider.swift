@@ -158,15 +158,28 @@ public actor LocalCloudProvider: CloudProvider {
 
     // MARK: - Upgrades
 
-    public func upgradeCluster(name: String, version: String) async throws -> KubernetesCluster {
+    /// Upgrades the control plane, then (by default) the ready node pools with it. Asking
+    /// again for an upgrade under way or done answers the cluster as it is; asking again with
+    /// node pools for a cluster whose control plane is done upgrades the pools still behind.
+    public func upgradeCluster(name: String, version: String, nodePools: Bool?) async throws -> KubernetesCluster {
         try ResourceRules.version(version)
+        let withPools = nodePools ?? true
         return try mutate { state, now in
             var record = try liveCluster(name, in: state, now: now)
             let current = record.timeline.state(at: now)
             let currentVersion = current.version ?? LocalCatalog.defaultVersion
-            // Asking again for the upgrade under way, or done, answers the cluster as it is.
+            let livePools = record.pools.values.filter { $0.timeline.state(at: now).step.status.isReady }
             let settled = record.timeline.state(at: .infinity)
-            if version == (settled.version ?? LocalCatalog.defaultVersion), settled.step.status.isReady {
+            func poolsBehind() -> [PoolRecord] {
+                livePools.filter { ($0.timeline.state(at: .infinity).version ?? LocalCatalog.defaultVersion) != version }
+            }
+            if version == (settled.version ?? LocalCatalog.defaultVersion) {
+                guard withPools, current.step.status == .active, settled.step.status.isReady, !poolsBehind().isEmpty else {
+                    return clusterView(record, now: now)
+                }
+                // The control plane is there and the node pools are not: upgrade those pools.
+                schedulePoolUpgrades(of: &record, pools: poolsBehind(), to: version, after: 0, now: now)
+                state.clusters[name] = record
                 return clusterView(record, now: now)
             }
             guard current.step.status == .active else {
@@ -175,30 +188,47 @@ public actor LocalCloudProvider: CloudProvider {
             }
             let target = try offeredVersion(version)
             try Self.checkUpgradeStep(from: currentVersion, to: target)
+            if !withPools, let stale = livePools.first(where: { !Self.poolMaySkew($0.timeline.state(at: now).version, behind: target) }) {
+                throw CloudProviderError.invalidRequest(field: "nodePools", reason: "cannot be false: node pool \(stale.name) would be more than two minor versions behind \(target); upgrade it with the control plane")
+            }
             let controlPlaneTime = scaled(LocalCatalog.Duration.controlPlaneUpgrade)
-            let poolTime = scaled(LocalCatalog.Duration.poolUpgrade)
-            let livePools = record.pools.values.filter { $0.timeline.state(at: now).step.status.isReady }
-            if livePools.isEmpty {
+            let upgraded = withPools ? livePools : []
+            if upgraded.isEmpty {
                 record.timeline.schedule(now: now, [
                     (0, Step(at: 0, .updating, "UPDATING", "upgrading control plane to \(target)")),
                     (controlPlaneTime, Step(at: 0, .active, "ACTIVE", version: target)),
                 ])
             } else {
-                record.timeline.schedule(now: now, [
-                    (0, Step(at: 0, .updating, "UPDATING", "upgrading control plane to \(target)")),
-                    (controlPlaneTime, Step(at: 0, .updating, "UPDATING", "upgrading node pools to \(target)", version: target)),
-                    (poolTime, Step(at: 0, .active, "ACTIVE")),
-                ])
-                for pool in livePools {
-                    record.pools[pool.name]!.timeline.schedule(now: now, [
-                        (controlPlaneTime, Step(at: 0, .updating, "UPDATING", "upgrading nodes to \(target)")),
-                        (poolTime, Step(at: 0, .active, "ACTIVE", version: target)),
-                    ])
-                }
+                record.timeline.schedule(now: now, [(0, Step(at: 0, .updating, "UPDATING", "upgrading control plane to \(target)"))])
+                schedulePoolUpgrades(of: &record, pools: upgraded, to: target, after: controlPlaneTime, now: now)
             }
             state.clusters[name] = record
             return clusterView(record, now: now)
         }
+    }
+
+    /// After `delay`, the cluster is at `target` and upgrades `pools` to it; then it is active.
+    private func schedulePoolUpgrades(of record: inout ClusterRecord, pools: [PoolRecord], to target: String, after delay: Double, now: Double) {
+        let poolTime = scaled(LocalCatalog.Duration.poolUpgrade)
+        record.timeline.schedule(now: now, [
+            (delay, Step(at: 0, .updating, "UPDATING", "upgrading node pools to \(target)", version: target)),
+            (poolTime, Step(at: 0, .active, "ACTIVE")),
+        ])
+        for pool in pools {
+            record.pools[pool.name]!.timeline.schedule(now: now, [
+                (delay, Step(at: 0, .updating, "UPDATING", "upgrading nodes to \(target)")),
+                (poolTime, Step(at: 0, .active, "ACTIVE", version: target)),
+            ])
+        }
+    }
+
+    /// Whether nodes at `poolVersion` may stay under a control plane at `target` (two minor
+    /// versions behind at most, as `createNodePool` allows).
+    static func poolMaySkew(_ poolVersion: String?, behind target: String) -> Bool {
+        guard let pool = LocalCatalog.minor(of: poolVersion ?? LocalCatalog.defaultVersion), let control = LocalCatalog.minor(of: target) else {
+            return false
+        }
+        return pool.major == control.major && control.minor - pool.minor <= 2
     }
 
     public func availableVersions(cluster: String?) async throws -> [KubernetesVersion] {

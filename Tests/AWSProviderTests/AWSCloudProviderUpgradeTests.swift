@@ -39,7 +39,10 @@ private final class EKSRoutes: HTTPTransport {
                                                  settings: ["accessKeyId": .string("AKIDEXAMPLE"), "secretAccessKey": .string("secret")]),
             environment: ["HOME": "/nonexistent"], logger: Logger(label: "t", sink: LogSink(fileDescriptor: 2, level: .off)),
             transport: routes, metadataTransport: routes)
-        let upgrading = try await aws.upgradeCluster(name: "prod", version: "1.31")
+        await #expect(throws: CloudProviderError.invalidRequest(field: "nodePools", reason: "cannot be true for the aws provider yet: it upgrades the control plane only (managed node groups keep their version)")) {
+            try await aws.upgradeCluster(name: "prod", version: "1.31", nodePools: true)
+        }
+        let upgrading = try await aws.upgradeCluster(name: "prod", version: "1.31", nodePools: false)
         #expect(upgrading.status == .updating && upgrading.statusMessage == "upgrading control plane to 1.31")
         // Asking again for the same upgrade answers the cluster as it is.
         #expect(try await aws.upgradeCluster(name: "prod", version: "1.31").status == .updating)

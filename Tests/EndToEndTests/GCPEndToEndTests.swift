@@ -7,10 +7,32 @@ import TestSupport
 @Suite struct GCPEndToEndTests {
     private func agent(operationDuration: Duration = .milliseconds(300)) async throws -> (LocalAgent, FakeGoogleCloud) {
         let fake = try FakeGoogleCloud(operationDuration: operationDuration, tokens: ["ya29.fake-token"])
-        let entry: JSONValue = ["name": "gke", "kind": "gcp", "project": "my-project-1", "location": "us-central1-a", "zone": "us-central1-a",
-                                "endpointURL": .string(fake.baseURL.absoluteString), "accessToken": "ya29.fake-token"]
-        let agent = try await LocalAgent(providers: [LocalAgent.instant, entry], environment: ["GOOGLE_OAUTH_ACCESS_TOKEN": ""])
+        let agent = try await LocalAgent(providers: [LocalAgent.instant, Self.entry(fake)], environment: ["GOOGLE_OAUTH_ACCESS_TOKEN": ""])
         return (agent, fake)
+    }
+
+    /// The `gke` provider's entry, against `fake`.
+    private static func entry(_ fake: FakeGoogleCloud) -> JSONValue {
+        ["name": "gke", "kind": "gcp", "project": "my-project-1", "location": "us-central1-a", "zone": "us-central1-a",
+         "endpointURL": .string(fake.baseURL.absoluteString), "accessToken": "ya29.fake-token"]
+    }
+
+    /// Sends a request and collects its `$/progress` values until its response.
+    private func progressAndResponse(_ agent: LocalAgent, _ method: String, _ params: JSONValue) async throws -> ([JSONValue], JSONValue) {
+        let id = agent.send(method, params)
+        var progress: [JSONValue] = []
+        while true {
+            let message = try await agent.connection.first { $0["id"] == .int(id) || $0[path: "params", "token"] == .int(id) }
+            if message["method"] == nil { return (progress, message) }
+            progress.append(message[path: "params", "value"] ?? .null)
+        }
+    }
+
+    /// The nodePools.update calls the fake received: pool name and body.
+    private func nodePoolUpdates(_ fake: FakeGoogleCloud) throws -> [(pool: String, body: JSONValue)] {
+        try fake.receivedRequests.filter { $0.method == "PUT" && $0.url.path.contains("/nodePools/") }.map {
+            ($0.url.lastPathComponent, try JSONParser.parse(String(decoding: $0.body, as: UTF8.self)))
+        }
     }
 
     @Test func aClusterIsCreatedWaitedForListedConnectedToScaledUpgradedAndDeleted() async throws {
@@ -47,12 +69,21 @@ import TestSupport
         #expect(parsed[path: "users", 0, "user", "exec", "args", 1] == "gcp")
         #expect(!view.stdout.contains("ya29.fake-token"), "no token in the kubeconfig")
 
+        let offered = try #require(try await agent.result("getAvailableVersions", ["provider": "gke"])["versions"]?.arrayValue)
+        #expect(offered.first?["version"] == "1.30.8-gke.1000000" && offered.last?["version"] == "1.32.1-gke.1200000", "oldest first")
+        let regular = try #require(offered.first { $0["isDefault"] == true })
+        #expect(regular["version"] == "1.31.5-gke.1000000" && regular["defaultForChannels"] == ["regular"])
+        #expect(regular["releaseChannels"] == ["rapid", "regular"])
         let versions = try await agent.result("getAvailableVersions", ["provider": "gke", "cluster": "demo"])
         let target = try #require(versions["versions"]?.arrayValue?.compactMap { $0["version"]?.stringValue }.first { $0.hasPrefix("1.31.") })
         let scaled = try await agent.result("scaleNodePool", ["provider": "gke", "cluster": "demo", "name": "default", "nodeCount": 4, "wait": true])
         #expect(scaled["nodeCount"] == 4 && scaled["status"] == "active")
         let upgraded = try await agent.result("upgradeCluster", ["provider": "gke", "name": "demo", "version": .string(target), "wait": true])
         #expect(upgraded["version"] == .string(target) && upgraded["status"] == "active")
+        #expect(upgraded[path: "nodePools", 0, "version"] == .string(target), "the node pool follows the control plane")
+        let updates = try nodePoolUpdates(fake)
+        #expect(updates.map(\.pool) == ["default"])
+        #expect(updates.first?.body == ["nodeVersion": .string(target), "imageType": "COS_CONTAINERD"])
 
         _ = try await agent.result("createNodePool", ["provider": "gke", "cluster": "demo", "name": "batch", "nodeCount": 1, "wait": true])
         let batch = try await agent.result("getNodePool", ["provider": "gke", "cluster": "demo", "name": "batch"])
@@ -65,6 +96,53 @@ import TestSupport
         #expect(deleted["status"] == "deleted")
         try await agent.failure("getCluster", ["provider": "gke", "name": "demo"], code: Code.notFound)
         #expect(fake.refusedTokens == 0)
+    }
+
+    /// Without node pools only the control plane moves; asking again upgrades the pools left
+    /// behind, one at a time; a node pool operation that fails reaches the caller.
+    @Test func nodePoolsFollowTheControlPlaneOneAtATimeWhenAsked() async throws {
+        let (agent, fake) = try await agent(operationDuration: .milliseconds(150))
+        _ = try await agent.result("createCluster", ["provider": "gke", "name": "pools", "nodeCount": 1, "version": "1.30", "wait": true])
+        _ = try await agent.result("createNodePool", ["provider": "gke", "cluster": "pools", "name": "batch", "nodeCount": 1, "wait": true])
+        let target = "1.31.5-gke.1000000"
+
+        let master = try await agent.result("upgradeCluster", ["provider": "gke", "name": "pools", "version": "1.31", "nodePools": false, "wait": true])
+        #expect(master["version"] == .string(target) && master["status"] == "active")
+        #expect(master["nodePools"]?.arrayValue?.compactMap { $0["version"]?.stringValue }.allSatisfy { $0.hasPrefix("1.30.") } == true)
+        #expect(try nodePoolUpdates(fake).isEmpty)
+
+        let (progress, response) = try await progressAndResponse(agent, "upgradeCluster", ["provider": "gke", "name": "pools", "version": "1.31", "wait": true])
+        let upgraded = try #require(response["result"], "\(response)")
+        #expect(upgraded["status"] == "active")
+        #expect(upgraded["nodePools"]?.arrayValue?.map { $0["version"] } == [.string(target), .string(target)])
+        let messages = progress.compactMap { $0["message"]?.stringValue }
+        #expect(messages.contains { $0.contains("upgrading node pool batch to \(target) (1 of 2)") }, "\(messages)")
+        #expect(messages.contains { $0.contains("upgrading node pool default to \(target) (2 of 2)") }, "\(messages)")
+        #expect(try nodePoolUpdates(fake).map(\.pool) == ["batch", "default"], "one pool after the other")
+        #expect(try await agent.result("upgradeCluster", ["provider": "gke", "name": "pools", "version": "1.31"])["status"] == "active", "nothing left to do")
+
+        fake.failNextOperation(ofType: "UPGRADE_NODES", message: "Nodes could not be drained: PodDisruptionBudget blocks eviction")
+        let error = try await agent.failure("upgradeCluster", ["provider": "gke", "name": "pools", "version": "1.32", "wait": true], code: -32009)
+        #expect(error[path: "data", "code"] == "OperationFailed")
+        #expect(error["message"]?.stringValue?.contains("upgrading node pool batch to 1.32.1-gke.1200000 failed: Nodes could not be drained") == true,
+                "\(error)")
+    }
+
+    /// A one-shot `cloud-agent call upgradeCluster` is the whole agent: it exits only once the
+    /// node pool upgrades its answer promised are done.
+    @Test func aOneShotUpgradeCallStaysUntilTheNodePoolsAreUpgraded() async throws {
+        let (agent, fake) = try await agent(operationDuration: .milliseconds(150))
+        _ = try await agent.result("createCluster", ["provider": "gke", "name": "oneshot", "nodeCount": 1, "version": "1.30", "wait": true])
+        let configFile = "\(agent.home["XDG_CONFIG_HOME"]!)/cloud-agent/config.json"
+        try FileManager.default.createDirectory(atPath: "\(agent.home["XDG_CONFIG_HOME"]!)/cloud-agent", withIntermediateDirectories: true)
+        try Data(JSONSerializer.string(["providers": [Self.entry(fake)]]).utf8).write(to: URL(fileURLWithPath: configFile))
+        let call = try await AgentProcess.run(["call", "--config", configFile, "--compact", "upgradeCluster",
+                                               #"{"provider":"gke","name":"oneshot","version":"1.31"}"#],
+                                              environment: agent.home.merging(["GOOGLE_OAUTH_ACCESS_TOKEN": ""]) { _, new in new })
+        #expect(call.status == 0, "\(call.stderr)")
+        #expect(try JSONParser.parse(call.stdout)["status"] == "updating")
+        let pool = try await agent.result("getNodePool", ["provider": "gke", "cluster": "oneshot", "name": "default"])
+        #expect(pool["version"] == "1.31.5-gke.1000000", "upgraded before the call exited: \(pool)")
     }
 
     @Test func aFailedCreateOperationMakesTheClusterFailedWithGooglesMessage() async throws {
@@ -132,6 +210,10 @@ import TestSupport
         fake.expireIssuedTokens()
         #expect(try await agent.result("listClusters", ["provider": "gke"]) == ["clusters": []])
         #expect(fake.tokenGrants == 2, "refused once: a new token, and the call sent again")
+        let apiCalls = fake.receivedRequests.filter { $0.url.path != "/token" }
+        #expect(!apiCalls.isEmpty && apiCalls.allSatisfy { $0.header("x-goog-user-project") == "my-project-1" },
+                "the file's quota project is charged")
+        #expect(fake.receivedRequests.filter { $0.url.path == "/token" }.allSatisfy { $0.header("x-goog-user-project") == nil })
         #expect(agent.stderr.contains("GCP credentials from"), "the source is logged")
         for secret in ["1//refresh-secret", "client-secret-value", "ya29.issued"] {
             #expect(!agent.stderr.contains(secret), "\(secret) must not be logged")

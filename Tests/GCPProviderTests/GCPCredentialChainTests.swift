@@ -119,13 +119,14 @@ private final class CapturedLog {
     private func chain(accessToken: String? = nil, credentialsFile: String? = nil, environment: [String: String] = [:],
                        transport: RecordingTransport = RecordingTransport(script: []),
                        metadata: RecordingTransport = .unreachable(), signer: RecordingSigner = RecordingSigner(),
-                       logger: Logger = Logger(label: "test", sink: LogSink(fileDescriptor: 2, level: .off))) -> GCPCredentialChain {
+                       logger: Logger = Logger(label: "test", sink: LogSink(fileDescriptor: 2, level: .off)),
+                       quotaProject: String? = nil) -> GCPCredentialChain {
         var environment = environment
         environment["HOME"] = environment["HOME"] ?? directory
         environment["PATH"] = environment["PATH"] ?? "\(directory)/bin"
         return GCPCredentialChain(accessToken: accessToken, credentialsFile: credentialsFile, environment: environment,
                                   transport: transport, metadataTransport: metadata, signer: signer.signer, logger: logger,
-                                  retry: Self.fastRetry, now: { Self.issuedAt })
+                                  retry: Self.fastRetry, now: { Self.issuedAt }, quotaProject: quotaProject)
     }
 
     private func unauthenticatedReason(_ body: () async throws -> Void) async -> String? {
@@ -409,6 +410,24 @@ private final class CapturedLog {
 
         // Off Google Cloud there is no project to discover.
         #expect(await chain().defaultProject() == nil)
+    }
+
+    @Test func theProjectAndQuotaProjectComeFromSettingsAndTheEnvironmentBeforeTheFile() async throws {
+        let user = write(Self.authorizedUserJSON(quotaProject: "quota-project-1"), "user.json")
+        let fromFile = chain(credentialsFile: user)
+        #expect(await fromFile.defaultProject() == "quota-project-1")
+        #expect(await fromFile.quotaProject() == "quota-project-1")
+        let environment = ["GOOGLE_CLOUD_PROJECT": "env-project-1", "GOOGLE_CLOUD_QUOTA_PROJECT": "billing-project-1"]
+        let fromEnvironment = chain(credentialsFile: user, environment: environment)
+        #expect(await fromEnvironment.defaultProject() == "env-project-1")
+        #expect(await fromEnvironment.quotaProject() == "billing-project-1")
+        #expect(await chain(credentialsFile: user, environment: environment, quotaProject: "setting-project-1").quotaProject() == "setting-project-1")
+        #expect(await chain(environment: ["GCLOUD_PROJECT": "legacy-project-1"]).defaultProject() == "legacy-project-1")
+        // A service account is charged to its own project: no quota project unless one is set.
+        let account = chain(credentialsFile: write(Self.serviceAccountJSON(), "account.json"))
+        #expect(await account.defaultProject() == "sa-project-1")
+        #expect(await account.quotaProject() == nil)
+        #expect(await chain(credentialsFile: write(Self.authorizedUserJSON(quotaProject: nil), "plain.json")).quotaProject() == nil)
     }
 
     @Test func gcloudIsTheLastResortAndItsTokenIsReusedForFiveMinutes() async throws {

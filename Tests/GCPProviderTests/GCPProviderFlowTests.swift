@@ -9,7 +9,7 @@ import TestSupport
 /// The provider's own logic on scripted GKE and Compute answers.
 struct GCPProviderFlowTests {
     static let running = #"{"name": "demo", "location": "us-central1-a", "status": "RUNNING", "endpoint": "34.118.1.2", "masterAuth": {"clusterCaCertificate": "LS0tLS1CRUdJTg=="}, "currentMasterVersion": "1.30.5-gke.1014001", "nodePools": [{"name": "default", "status": "RUNNING", "initialNodeCount": 3, "config": {"machineType": "e2-standard-4"}}]}"#
-    static let serverConfig = #"{"defaultClusterVersion": "1.31.2-gke.100", "validMasterVersions": ["1.32.1-gke.5", "1.31.2-gke.100", "1.30.9-gke.7", "1.30.5-gke.1014001", "1.29.9-gke.1"]}"#
+    static let serverConfig = #"{"defaultClusterVersion": "1.31.2-gke.100", "validMasterVersions": ["1.32.1-gke.5", "1.31.2-gke.100", "1.30.9-gke.7", "1.30.5-gke.1014001", "1.29.9-gke.1"], "channels": [{"channel": "RAPID", "defaultVersion": "1.32.1-gke.5", "validVersions": ["1.33.0-gke.2", "1.32.1-gke.5"]}, {"channel": "REGULAR", "defaultVersion": "1.31.2-gke.100", "validVersions": ["1.32.1-gke.5", "1.31.2-gke.100"]}, {"channel": "STABLE", "defaultVersion": "1.30.9-gke.7", "validVersions": ["1.30.9-gke.7"]}]}"#
 
     private func kubectlView(_ yaml: String) async throws -> JSONValue {
         let path = "\(NSTemporaryDirectory())/gke-kubeconfig-\(UUID().uuidString).yaml"
@@ -45,9 +45,15 @@ struct GCPProviderFlowTests {
     @Test func upgradeTargetsAreTheNextMinorAndNewerPatches() async throws {
         let gcp = gcpProvider(GCPScript([json(200, Self.serverConfig), json(200, Self.running), json(200, Self.serverConfig)]))
         let all = try await gcp.availableVersions(cluster: nil)
-        #expect(all.count == 5 && all.filter(\.isDefault).map(\.version) == ["1.31.2-gke.100"])
+        #expect(all.map(\.version) == ["1.29.9-gke.1", "1.30.5-gke.1014001", "1.30.9-gke.7", "1.31.2-gke.100", "1.32.1-gke.5", "1.33.0-gke.2"],
+                "oldest first, with the version only a channel offers")
+        #expect(all.filter(\.isDefault).map(\.version) == ["1.31.2-gke.100"])
+        let byVersion = Dictionary(uniqueKeysWithValues: all.map { ($0.version, $0) })
+        #expect(byVersion["1.32.1-gke.5"]?.releaseChannels == ["rapid", "regular"] && byVersion["1.32.1-gke.5"]?.defaultForChannels == ["rapid"])
+        #expect(byVersion["1.30.9-gke.7"]?.releaseChannels == ["stable"] && byVersion["1.30.9-gke.7"]?.defaultForChannels == ["stable"])
+        #expect(byVersion["1.29.9-gke.1"]?.releaseChannels == nil && byVersion["1.29.9-gke.1"]?.defaultForChannels == nil)
         let targets = try await gcp.availableVersions(cluster: "demo").map(\.version)
-        #expect(targets == ["1.31.2-gke.100", "1.30.9-gke.7"])
+        #expect(targets == ["1.30.9-gke.7", "1.31.2-gke.100"])
     }
 
     @Test func anInstanceIsCreatedWithItsMetadataLabelsAndARequestIdFromItsToken() async throws {

@@ -26,6 +26,9 @@ final class GCPScript: HTTPTransport {
 actor CountingTokens: GCPAccessTokenSource {
     var issued = 0
     var invalidated = 0
+    let quota: String?
+    init(quotaProject: String? = nil) { quota = quotaProject }
+    func quotaProject() -> String? { quota }
     func token() -> GCPBearerToken {
         issued += 1
         return GCPBearerToken(value: "token-\(invalidated)", expiresAt: nil)
@@ -84,17 +87,21 @@ struct GCPRequestShapeTests {
     }
 
     @Test func nodePoolAndUpgradeCallsUseTheirCustomVerbs() async throws {
-        let script = GCPScript([json(200, Self.operation), json(200, Self.operation), json(200, Self.operation)])
+        let script = GCPScript(Array(repeating: json(200, Self.operation), count: 4))
         let gke = GKEClient(client: gcpClient(script))
         _ = try await gke.setNodePoolSize(project: "p-123456", location: "europe-west1", cluster: "demo", "default", nodeCount: 5)
         _ = try await gke.updateMaster(project: "p-123456", location: "europe-west1", "demo", version: "1.31")
+        _ = try await gke.updateNodePoolVersion(project: "p-123456", location: "europe-west1", cluster: "demo", "default",
+                                                version: "1.31.5-gke.1000000", imageType: "COS_CONTAINERD")
         _ = try await gke.getOperation(project: "p-123456", location: "europe-west1", "operation-1")
         let urls = script.requests.map { "\($0.method) \($0.url.path)" }
         #expect(urls == ["POST /v1/projects/p-123456/locations/europe-west1/clusters/demo/nodePools/default:setSize",
                          "POST /v1/projects/p-123456/locations/europe-west1/clusters/demo:updateMaster",
+                         "PUT /v1/projects/p-123456/locations/europe-west1/clusters/demo/nodePools/default",
                          "GET /v1/projects/p-123456/locations/europe-west1/operations/operation-1"])
         #expect(try body(script.requests[0])["nodeCount"] as? Int == 5)
         #expect(try body(script.requests[1])["masterVersion"] as? String == "1.31")
+        #expect(try body(script.requests[2]) as NSDictionary == ["nodeVersion": "1.31.5-gke.1000000", "imageType": "COS_CONTAINERD"])
     }
 
     @Test func computeMutationsCarryARequestIdAndListsTheirFilter() async throws {
@@ -131,6 +138,15 @@ struct GCPClientTests {
         #expect(cluster.name == "demo")
         #expect(script.requests.map { $0.header("Authorization") } == ["Bearer token-0", "Bearer token-1"])
         #expect(await tokens.invalidated == 1)
+    }
+
+    @Test func callsNameTheQuotaProjectOnlyWhenTheCredentialsDo() async throws {
+        let script = GCPScript([json(200, #"{"name": "demo"}"#), json(200, #"{"name": "demo"}"#)])
+        let url = URL(string: "https://container.googleapis.com/v1/x")!
+        let _: GKECluster = try await gcpClient(script, tokens: CountingTokens(quotaProject: "billing-project-1"))
+            .send("GET", url, subject: .init(resourceType: "cluster", name: "demo"))
+        let _: GKECluster = try await gcpClient(script).send("GET", url, subject: .init(resourceType: "cluster", name: "demo"))
+        #expect(script.requests.map { $0.header("x-goog-user-project") } == ["billing-project-1", nil])
     }
 
     @Test func aTokenRefusedTwiceIsUnauthenticated() async throws {

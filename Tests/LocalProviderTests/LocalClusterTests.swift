@@ -105,6 +105,32 @@ import Testing
         #expect(done.nodePools[0].version == "1.33" && done.nodePools[0].status == .active)
     }
 
+    @Test func theControlPlaneAloneMayRunAheadWithinTheSkewAndARetryUpgradesThePools() async throws {
+        let provider = makeProvider(in: directory, clock: clock)
+        _ = try await provider.createCluster(CreateClusterRequest(name: "demo", version: "1.31"))
+        clock.advance(3.1)
+        let upgrading = try await provider.upgradeCluster(name: "demo", version: "1.32", nodePools: false)
+        #expect(upgrading.status == .updating && upgrading.statusMessage == "upgrading control plane to 1.32")
+        #expect(upgrading.nodePools[0].status == .active)
+        clock.advance(1.6)
+        let controlPlaneOnly = try await provider.getCluster(name: "demo")
+        #expect(controlPlaneOnly.status == .active && controlPlaneOnly.version == "1.32" && controlPlaneOnly.nodePools[0].version == "1.31")
+        _ = try await provider.upgradeCluster(name: "demo", version: "1.33", nodePools: false)
+        clock.advance(1.6)
+        // Nodes two minor versions behind are allowed; three are not.
+        #expect(await providerError { try await provider.upgradeCluster(name: "demo", version: "1.34", nodePools: false) }?.invalidField == "nodePools")
+        #expect(try await provider.upgradeCluster(name: "demo", version: "1.33", nodePools: false).status == .active, "nothing to do")
+
+        let pools = try await provider.upgradeCluster(name: "demo", version: "1.33")
+        #expect(pools.status == .updating && pools.statusMessage == "upgrading node pools to 1.33")
+        #expect(pools.nodePools[0].status == .updating)
+        #expect(try await provider.upgradeCluster(name: "demo", version: "1.33").statusMessage == "upgrading node pools to 1.33", "asked again: as it is")
+        clock.advance(1.0)
+        let done = try await provider.getCluster(name: "demo")
+        #expect(done.status == .active && done.nodePools[0].version == "1.33")
+        #expect(try await provider.upgradeCluster(name: "demo", version: "1.33").status == .active)
+    }
+
     @Test func aSimulatedFailureEndsInTheFailedState() async throws {
         let provider = makeProvider(in: directory, clock: clock)
         _ = try await provider.createCluster(CreateClusterRequest(name: "doomed", tags: ["local:simulate": "failure"]))

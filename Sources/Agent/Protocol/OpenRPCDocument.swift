@@ -340,17 +340,18 @@ enum OpenRPCDocument {
     "kind": "gcp",
     "summary": "GKE clusters and node pools, and Compute Engine instances, in one Google Cloud project per provider. The agent calls the REST APIs itself with OAuth 2.0 access tokens from Google's Application Default Credentials; it needs no gcloud or SDK. Every GKE and Compute mutation answers a long-running operation: the agent follows it (operations.get / zoneOperations.get), reports its progress in `statusMessage`, and turns its error into the resource's `failed` status (creates) or the call's error (upgrades, scaling, power actions).",
     "apis": {
-      "gke": "container.googleapis.com/v1: projects.locations.clusters create, get, list, delete, updateMaster; clusters.nodePools create, get, list, setSize, delete; projects.locations.operations get; projects.locations.getServerConfig.",
+      "gke": "container.googleapis.com/v1: projects.locations.clusters create, get, list, delete, updateMaster; clusters.nodePools create, get, list, update (node version), setSize, delete; projects.locations.operations get; projects.locations.getServerConfig.",
       "compute": "compute.googleapis.com/compute/v1: instances insert, get, list, start, stop, delete; instances aggregatedList; zoneOperations get. Every mutation carries a `requestId` (a UUID)."
     },
     "location": "Clusters live in the `location` setting (a zone such as us-central1-a, or a region such as us-central1), else the provider's `region`; `createCluster`'s `region` param picks another. `getCluster` looks in the location the cluster was last seen in, else the configured one, else in every location of the project (`locations/-`). `listClusters` lists every location of the project. Instances live in zones: `createInstance`'s `zone`, else the `zone` setting, else `location` when it is a zone.",
     "settings": {
-      "project": "The project id (required for every call).",
+      "project": "The project id. Without it: GOOGLE_CLOUD_PROJECT (or GCLOUD_PROJECT), else the credentials' project (a service account's project_id, a user's quota_project_id, the metadata server's project); with none of them every call answers -32602 naming `project`.",
       "location": "Zone or region of clusters.",
       "zone": "Default zone of instances.",
       "accessToken": "An OAuth 2.0 access token, used before every other credential; once Google refuses it (expired), calls answer -32004.",
       "credentialsFile": "An Application Default Credentials JSON file (authorized_user or service_account), before GOOGLE_APPLICATION_CREDENTIALS.",
-      "endpointURL": "One base URL serving the GKE (`/v1/…`) and Compute (`/compute/v1/…`) paths, for tests. Plain http only to loopback addresses."
+      "endpointURL": "One base URL serving the GKE (`/v1/…`) and Compute (`/compute/v1/…`) paths, for tests. Plain http only to loopback addresses.",
+      "quotaProject": "The project API calls are charged to (sent as `x-goog-user-project`), else GOOGLE_CLOUD_QUOTA_PROJECT, else an authorized_user file's quota_project_id; none: no header (the credentials' own project is charged)."
     },
     "credentials": {
       "order": [
@@ -376,7 +377,7 @@ enum OpenRPCDocument {
       "userData": "the `startup-script` metadata"
     },
     "versions": {
-      "source": "getServerConfig of the location: validMasterVersions, `isDefault` for defaultClusterVersion. With `cluster`: the newer patches of its minor version and the next minor version (GKE upgrades the control plane one minor at a time)."
+      "source": "getServerConfig of the location: validMasterVersions and the release channels' versions, oldest first; `isDefault` for defaultClusterVersion, `releaseChannels` and `defaultForChannels` from its channels. With `cluster`: the newer patches of its minor version and the next minor version (GKE upgrades the control plane one minor at a time)."
     },
     "statusMapping": {
       "cluster": {
@@ -2983,11 +2984,11 @@ enum OpenRPCDocument {
           "$ref": "#/components/tags/clusters"
         }
       ],
-      "summary": "Upgrade the control plane, then the node pools, to a newer Kubernetes version.",
-      "description": "Upgrades the cluster's control plane to `version` and then its ready node pools with it; answers the cluster right after the call (`status` `updating`, `version` still the old one until the control plane is done). The cluster must be `active` (else -32003). Upgrades go one minor version at a time and never down: `getAvailableVersions` with `cluster` lists the valid targets; any other version is -32602.\n\nIdempotent: upgrading to the version the cluster already has, or is already being upgraded to, answers it as it is.\n\nWith `wait: true` the call answers only once the cluster is `active`: the cluster as it was then, reporting `$/progress` meanwhile; if the cluster can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
-      "x-local-provider": "The control plane takes 1.5 s, then the node pools 1 s (× `timeScale`). Node pools that are not ready (e.g. still being created) keep their version.",
-      "x-aws-provider": "EKS UpdateClusterVersion: upgrades the control plane only; managed node groups keep their version. The cluster must be `active` (else -32003); EKS checks the target (one minor version at a time) and its refusal is -32602. Answers the cluster `updating`, `statusMessage` \"upgrading control plane to VERSION\". The agent tracks the EKS update by its id: the cluster stays `updating` while the update is InProgress; if it fails or is cancelled, the next getCluster (and so a waiting upgradeCluster or waitClusterReady) answers -32009 with `data.code` the update's first error code (`UpdateFailed` when EKS gives none) and a message \"the upgrade of cluster 'NAME' to VERSION failed\" (or \"cancelled\") followed by EKS's errors. Repeating the call with the current version, or the version being upgraded to, answers the cluster as it is.",
-      "x-gcp-provider": "clusters.updateMaster to `version`; the cluster is RECONCILING (`updating`, \"upgrading control plane to V\") until the operation is done. Node pools follow GKE's auto-upgrade.",
+      "summary": "Upgrade the control plane, then (by default) the node pools, to a newer Kubernetes version.",
+      "description": "Upgrades the cluster's control plane to `version` and then, unless `nodePools` is false, its ready node pools to the control plane's new version; answers the cluster right after the call (`status` `updating`, `version` still the old one until the control plane is done). The cluster must be `active` (else -32003). Upgrades go one minor version at a time and never down: `getAvailableVersions` with `cluster` lists the valid targets; any other version is -32602.\n\nIdempotent and safe to retry: upgrading to the version the cluster is already being upgraded to, or already has, answers it as it is; except that with node pools, asking again once the control plane has the version upgrades the ready node pools still behind it (so a retry finishes an upgrade whose agent exited half way).\n\nWith `wait: true` the call answers only once the cluster is `active`: the cluster as it was then, reporting `$/progress` meanwhile; if the cluster can no longer get there by itself it answers -32003 (e.g. it is being deleted) or -32009 (`data.code` \"ResourceFailed\": it ended `failed`), and -32002 if it disappears; after `timeoutSeconds` (default 3600 s) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. A timed-out or cancelled wait never cancels the operation, which goes on in the cloud: follow it with a get method or wait again.",
+      "x-local-provider": "The control plane takes 1.5 s, then the node pools 1 s (× `timeScale`). Node pools that are not ready (e.g. still being created) keep their version. `nodePools: false` upgrades the control plane only; it is -32602 (`data.param` \"nodePools\") when a node pool would end up more than two minor versions behind.",
+      "x-aws-provider": "EKS UpdateClusterVersion: upgrades the control plane only; managed node groups keep their version (`nodePools` defaults to false; `true` is -32602). The cluster must be `active` (else -32003); EKS checks the target (one minor version at a time) and its refusal is -32602. Answers the cluster `updating`, `statusMessage` \"upgrading control plane to VERSION\". The agent tracks the EKS update by its id: the cluster stays `updating` while the update is InProgress; if it fails or is cancelled, the next getCluster (and so a waiting upgradeCluster or waitClusterReady) answers -32009 with `data.code` the update's first error code (`UpdateFailed` when EKS gives none) and a message \"the upgrade of cluster 'NAME' to VERSION failed\" (or \"cancelled\") followed by EKS's errors. Repeating the call with the current version, or the version being upgraded to, answers the cluster as it is.",
+      "x-gcp-provider": "clusters.updateMaster to `version`; the cluster is RECONCILING (`updating`, \"upgrading control plane to V (N%)\") until that operation is done. Then, unless `nodePools` is false, the agent upgrades each RUNNING node pool not at the control plane's new version with nodePools.update (`nodeVersion` the control plane's full version, `imageType` the pool's), one pool at a time since GKE runs one operation per cluster at once (a FAILED_PRECONDITION \"another operation is running\" is retried up to 20 times); meanwhile the cluster is `updating` with statusMessage \"upgrading node pool P to V (i of n)\" and the pool `updating` (\"upgrading nodes to V\"). A failed control plane or node pool operation makes the next getCluster (so a waiting upgradeCluster or waitClusterReady) answer -32009 `OperationFailed` once, with GKE's message. These pool upgrades run in the agent that took the call: a one-shot `cloud-agent call upgradeCluster` stays until they are done (Ctrl-C stops them); calling upgradeCluster again with the same version upgrades the pools still behind.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -3014,6 +3015,15 @@ enum OpenRPCDocument {
           "description": "The target version (`1.34`): the next minor version of the cluster's, as `getAvailableVersions` with `cluster` lists, or the current one (no change). On aws EKS checks the target.",
           "schema": {
             "$ref": "#/components/schemas/KubernetesVersionString"
+          }
+        },
+        {
+          "name": "nodePools",
+          "required": false,
+          "description": "Whether to upgrade the node pools to the control plane's new version once the control plane is done. Default: true on local and gcp; the aws provider upgrades the control plane only (false; true is -32602). false leaves the node pools at their versions (within the version skew Kubernetes allows).",
+          "schema": {
+            "type": "boolean",
+            "default": true
           }
         },
         {
@@ -3247,7 +3257,7 @@ enum OpenRPCDocument {
       "description": "Without `cluster`: the versions the provider offers for new clusters, oldest first; `isDefault` marks the one `createCluster` uses when given no `version`; `support` is `standard` or `extended` when the cloud says. With `cluster`: the versions that cluster can be upgraded to next (newer patch releases of its minor version and the next minor version, where offered; on the local provider, the next minor version); an empty list when it runs the newest. Read-only, safe to retry.",
       "x-local-provider": "Offers 1.31 (extended support), 1.32, 1.33 (the default) and 1.34.",
       "x-aws-provider": "Without `cluster`: EKS DescribeClusterVersions (`isDefault` EKS's default version, `support` `standard` or `extended`). Where that call fails with a provider error (older partitions, test servers), the built-in list 1.30, 1.31 (extended), 1.32, 1.33 (default), 1.34 (standard) answers. With `cluster`: the versions of that list one minor version above the cluster's (DescribeCluster; -32002 if it does not exist).",
-      "x-gcp-provider": "getServerConfig of the location: validMasterVersions, the default marked. With `cluster`: newer patches of its minor and the next minor.",
+      "x-gcp-provider": "getServerConfig of the location: validMasterVersions and the versions of its release channels, oldest first; `isDefault` marks defaultClusterVersion, `releaseChannels` lists the channels (`rapid`, `regular`, `stable`, `extended`) offering each version and `defaultForChannels` the channels whose new clusters get it. With `cluster`: newer patches of its minor and the next minor.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -7043,6 +7053,31 @@ enum OpenRPCDocument {
             "examples": [
               "standard",
               "extended"
+            ]
+          },
+          "releaseChannels": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "The release channels that offer this version, where the cloud has channels (gcp: `rapid`, `regular`, `stable`, `extended`).",
+            "examples": [
+              [
+                "rapid",
+                "regular"
+              ]
+            ]
+          },
+          "defaultForChannels": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "The release channels whose new clusters get this version by default.",
+            "examples": [
+              [
+                "regular"
+              ]
             ]
           }
         }

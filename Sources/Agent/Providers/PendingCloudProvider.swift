@@ -28,7 +28,7 @@ actor PendingCloudProvider: CloudProvider {
     func listNodePools(cluster: String, page: PageRequest) throws -> Page<NodePool> { throw unsupported("listNodePools") }
     func scaleNodePool(cluster: String, name: String, nodeCount: Int) throws -> NodePool { throw unsupported("scaleNodePool") }
     func deleteNodePool(cluster: String, name: String) throws -> NodePool { throw unsupported("deleteNodePool") }
-    func upgradeCluster(name: String, version: String) throws -> KubernetesCluster { throw unsupported("upgradeCluster") }
+    func upgradeCluster(name: String, version: String, nodePools: Bool?) throws -> KubernetesCluster { throw unsupported("upgradeCluster") }
     func availableVersions(cluster: String?) throws -> [KubernetesVersion] { throw unsupported("getAvailableVersions") }
     func createInstance(_ request: CreateInstanceRequest) throws -> Instance { throw unsupported("createInstance") }
     func getInstance(id: String) throws -> Instance { throw unsupported("getInstance") }

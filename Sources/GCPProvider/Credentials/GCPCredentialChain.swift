@@ -55,6 +55,9 @@ public actor GCPCredentialChain: GCPAccessTokenSource {
     /// Explicit tokens the cloud rejected: asking for them again is an error.
     private var rejected: Set<GCPCredentialSource> = []
     private var discoveredProject: String?
+    private let quotaProjectSetting: String?
+    /// The quota project once looked up (`.some(nil)`: there is none).
+    private var foundQuotaProject: String??
 
     /// - Parameters:
     ///   - accessToken: the provider's `accessToken` setting.
@@ -64,18 +67,22 @@ public actor GCPCredentialChain: GCPAccessTokenSource {
     ///   - transport: how token requests go out.
     ///   - metadataTransport: how the metadata server is asked; give it a short timeout (~2 s).
     ///   - signer: RS256 with a service account's private key.
+    ///   - quotaProject: the provider's `quotaProject` setting.
     public init(accessToken: String?, credentialsFile: String?, environment: [String: String],
                 transport: any HTTPTransport, metadataTransport: any HTTPTransport,
-                signer: @escaping RS256Signer, logger: Logger) {
+                signer: @escaping RS256Signer, logger: Logger, quotaProject: String? = nil) {
         self.init(accessToken: accessToken, credentialsFile: credentialsFile, environment: environment, transport: transport,
-                  metadataTransport: metadataTransport, signer: signer, logger: logger, retry: RetryPolicy(), now: { Date() })
+                  metadataTransport: metadataTransport, signer: signer, logger: logger, retry: RetryPolicy(), now: { Date() },
+                  quotaProject: quotaProject)
     }
 
     /// As the public initializer, with the retry policy and the clock JWTs are dated by.
     init(accessToken: String?, credentialsFile: String?, environment: [String: String],
          transport: any HTTPTransport, metadataTransport: any HTTPTransport,
-         signer: @escaping RS256Signer, logger: Logger, retry: RetryPolicy, now: @escaping @Sendable () -> Date) {
+         signer: @escaping RS256Signer, logger: Logger, retry: RetryPolicy, now: @escaping @Sendable () -> Date,
+         quotaProject: String? = nil) {
         self.explicitToken = accessToken
+        self.quotaProjectSetting = quotaProject
         self.credentialsFile = credentialsFile
         self.environment = environment
         self.tokenEndpoint = GCPTokenEndpoint(transport: transport, retry: retry, logger: logger)
@@ -117,13 +124,13 @@ public actor GCPCredentialChain: GCPAccessTokenSource {
     /// The source of the token last resolved.
     public var source: GCPCredentialSource? { lastSource }
 
-    /// The project to use when the provider names none: the credentials file's `project_id`
-    /// (service account) or `quota_project_id` (user), else the metadata server's project.
-    /// nil when neither knows one.
+    /// The project to use when the provider names none: `GOOGLE_CLOUD_PROJECT` (or the older
+    /// `GCLOUD_PROJECT`), else the credentials file's `project_id` (service account) or
+    /// `quota_project_id` (user), else the metadata server's project. nil when none knows one.
     public func defaultProject() async -> String? {
         if let discoveredProject { return discoveredProject }
-        var found: String?
-        if let location = credentialsFileLocation(),
+        var found = nonEmpty(environment["GOOGLE_CLOUD_PROJECT"]) ?? nonEmpty(environment["GCLOUD_PROJECT"])
+        if found == nil, let location = credentialsFileLocation(),
            let file = try? GCPCredentialsFile.load(path: location.path, origin: location.origin) {
             found = file.projectID
         }
@@ -134,6 +141,22 @@ public actor GCPCredentialChain: GCPAccessTokenSource {
             logger.debug("GCP default project \(found)")
             discoveredProject = found
         }
+        return found
+    }
+
+    /// The project that quota and billing of API calls go to (`x-goog-user-project`): the
+    /// provider's `quotaProject` setting, else `GOOGLE_CLOUD_QUOTA_PROJECT`, else the
+    /// credentials file's `quota_project_id`. nil when none says (the credentials' own
+    /// project is charged).
+    public func quotaProject() async -> String? {
+        if let foundQuotaProject { return foundQuotaProject }
+        var found = nonEmpty(quotaProjectSetting) ?? nonEmpty(environment["GOOGLE_CLOUD_QUOTA_PROJECT"])
+        if found == nil, let location = credentialsFileLocation(),
+           case .authorizedUser(let user)? = try? GCPCredentialsFile.load(path: location.path, origin: location.origin) {
+            found = user.quotaProjectID
+        }
+        if let found { logger.debug("GCP quota project \(found)") }
+        foundQuotaProject = .some(found)
         return found
     }
 

@@ -65,9 +65,12 @@ struct GKEClient: Sendable {
                               body: GKESetNodePoolSizeBody(nodeCount: nodeCount), subject: Self.pool(cluster, name))
     }
 
-    func updateNodePoolVersion(project: String, location: String, cluster: String, _ name: String, version: String) async throws -> GKEOperation {
+    /// `nodePools.update` with a new node version (and the pool's image type, which the
+    /// reference marks required).
+    func updateNodePoolVersion(project: String, location: String, cluster: String, _ name: String, version: String,
+                               imageType: String?) async throws -> GKEOperation {
         try await client.send("PUT", url("\(Self.cluster(project, location, cluster))/nodePools/\(Self.e(name))"),
-                              body: GKEUpdateNodePoolBody(nodeVersion: version), subject: Self.pool(cluster, name))
+                              body: GKEUpdateNodePoolBody(nodeVersion: version, imageType: imageType), subject: Self.pool(cluster, name))
     }
 
     func deleteNodePool(project: String, location: String, cluster: String, _ name: String) async throws -> GKEOperation {

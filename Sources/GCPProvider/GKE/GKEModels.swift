@@ -52,6 +52,8 @@ struct GKENodePool: Codable, Sendable, Equatable {
     struct Config: Codable, Sendable, Equatable {
         var machineType: String?
         var diskSizeGb: Int?
+        /// COS_CONTAINERD, UBUNTU_CONTAINERD …
+        var imageType: String?
         var labels: [String: String]?
     }
     struct Autoscaling: Codable, Sendable, Equatable {
@@ -71,7 +73,7 @@ struct GKENodePool: Codable, Sendable, Equatable {
 /// `Operation` of GKE: what a mutation answers; followed with operations.get until DONE.
 struct GKEOperation: Codable, Sendable, Equatable {
     var name: String
-    /// CREATE_CLUSTER, DELETE_CLUSTER, UPGRADE_MASTER, CREATE_NODE_POOL, SET_NODE_POOL_SIZE …
+    /// CREATE_CLUSTER, DELETE_CLUSTER, UPGRADE_MASTER, UPGRADE_NODES, CREATE_NODE_POOL, SET_NODE_POOL_SIZE …
     var operationType: String?
     /// PENDING, RUNNING, DONE, ABORTING.
     var status: String?
@@ -135,4 +137,4 @@ struct GKECreateClusterBody: Codable, Sendable { var cluster: GKECluster }
 struct GKECreateNodePoolBody: Codable, Sendable { var nodePool: GKENodePool }
 struct GKESetNodePoolSizeBody: Codable, Sendable { var nodeCount: Int }
 struct GKEUpdateMasterBody: Codable, Sendable { var masterVersion: String }
-struct GKEUpdateNodePoolBody: Codable, Sendable { var nodeVersion: String }
+struct GKEUpdateNodePoolBody: Codable, Sendable { var nodeVersion: String; var imageType: String? }

@@ -8,7 +8,7 @@ extension FakeGoogleCloudState {
         case ("GET", 1, "serverConfig"?):
             return Self.json(200, ["defaultClusterVersion": Self.defaultVersion, "validMasterVersions": Self.versions,
                                    "validNodeVersions": Self.versions,
-                                   "channels": [["channel": "REGULAR", "defaultVersion": Self.defaultVersion, "validVersions": Self.versions]]])
+                                   "channels": Self.channels.map { ["channel": $0.name, "defaultVersion": $0.defaultVersion, "validVersions": $0.versions] }])
         case ("GET", 2, "operations"?):
             guard let operation = operations[rest[1]], !operation.isCompute, operation.project == project else {
                 return Self.error(404, "NOT_FOUND", "Not found: operation \(rest[1]).")
@@ -130,6 +130,18 @@ extension FakeGoogleCloudState {
             clusters[key]?.pools[name]?.status = "STOPPING"
             return Self.json(200, gkeOperationJSON(startOperation(type: "DELETE_NODE_POOL", project: cluster.project, place: cluster.location,
                                                                   compute: false, target: key, targetName: name, effect: .deletePool(name))))
+        case ("PUT", nil):
+            // nodePools.update: a new node version, at most the control plane's.
+            guard let asked = body["nodeVersion"] as? String, let version = asked == "-" ? cluster.version : Self.resolve(asked) else {
+                return Self.error(400, "INVALID_ARGUMENT", "Node version \"\(body["nodeVersion"] ?? "")\" is unsupported.")
+            }
+            guard version.compare(cluster.version, options: .numeric) != .orderedDescending else {
+                return Self.error(400, "INVALID_ARGUMENT", "Node version \"\(version)\" must not be newer than the master version \"\(cluster.version)\".")
+            }
+            clusters[key]?.pools[name]?.status = "RECONCILING"
+            clusters[key]?.status = "RECONCILING"
+            return Self.json(200, gkeOperationJSON(startOperation(type: "UPGRADE_NODES", project: cluster.project, place: cluster.location,
+                                                                  compute: false, target: key, targetName: name, effect: .upgradePool(name, version))))
         case ("POST", "setSize"?):
             guard let count = body["nodeCount"] as? Int, count >= 0 else { return Self.error(400, "INVALID_ARGUMENT", "nodeCount must be >= 0.") }
             clusters[key]?.pools[name]?.status = "RECONCILING"
@@ -161,7 +173,7 @@ extension FakeGoogleCloudState {
 
     func poolJSON(_ pool: FakeNodePool, _ cluster: FakeCluster) -> [String: Any] {
         ["name": pool.name, "status": pool.status, "initialNodeCount": pool.nodeCount, "version": pool.version,
-         "config": ["machineType": pool.machineType, "diskSizeGb": 100],
+         "config": ["machineType": pool.machineType, "diskSizeGb": 100, "imageType": "COS_CONTAINERD"],
          "selfLink": "https://container.googleapis.com/v1/projects/\(cluster.project)/locations/\(cluster.location)/clusters/\(cluster.name)/nodePools/\(pool.name)"]
     }
 

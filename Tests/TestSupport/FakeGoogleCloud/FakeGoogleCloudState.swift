@@ -43,6 +43,7 @@ struct FakeInstance {
 struct FakeOperation {
     enum Effect {
         case createCluster, deleteCluster, upgradeMaster(String), createPool(String), deletePool(String), resizePool(String, Int)
+        case upgradePool(String, String)
         case insert, start, stop, delete
     }
 
@@ -85,6 +86,12 @@ struct FakeGoogleCloudState {
 
     static let versions = ["1.32.1-gke.1200000", "1.31.5-gke.1000000", "1.31.4-gke.1300000", "1.30.9-gke.1100000", "1.30.8-gke.1000000"]
     static let defaultVersion = "1.31.5-gke.1000000"
+    /// The release channels: each one's default and valid versions.
+    static let channels: [(name: String, defaultVersion: String, versions: [String])] = [
+        ("RAPID", "1.32.1-gke.1200000", ["1.32.1-gke.1200000", "1.31.5-gke.1000000"]),
+        ("REGULAR", defaultVersion, ["1.31.5-gke.1000000", "1.31.4-gke.1300000", "1.30.9-gke.1100000"]),
+        ("STABLE", "1.30.9-gke.1100000", ["1.30.9-gke.1100000", "1.30.8-gke.1000000"]),
+    ]
 
     init(operationDuration: Duration, tokens: Set<String>) {
         self.operationDuration = operationDuration
@@ -192,6 +199,11 @@ struct FakeGoogleCloudState {
                 clusters[key]?.status = "ERROR"
                 clusters[key]?.statusMessage = message
             case .createPool(let pool): clusters[key]?.pools[pool]?.status = "ERROR"
+            case .upgradeMaster, .upgradePool, .resizePool:
+                clusters[key]?.status = "RUNNING"
+                for pool in clusters[key]?.pools.keys.map({ $0 }) ?? [] where clusters[key]?.pools[pool]?.status == "RECONCILING" {
+                    clusters[key]?.pools[pool]?.status = "RUNNING"
+                }
             case .insert: instances[key] = nil
             default: break
             }
@@ -207,6 +219,10 @@ struct FakeGoogleCloudState {
             clusters[key]?.status = "RUNNING"
         case .createPool(let pool): clusters[key]?.pools[pool]?.status = "RUNNING"
         case .deletePool(let pool): clusters[key]?.pools[pool] = nil
+        case .upgradePool(let pool, let version):
+            clusters[key]?.pools[pool]?.version = version
+            clusters[key]?.pools[pool]?.status = "RUNNING"
+            clusters[key]?.status = "RUNNING"
         case .resizePool(let pool, _):
             clusters[key]?.pools[pool]?.status = "RUNNING"
             clusters[key]?.status = "RUNNING"

@@ -1,8 +1,9 @@
 import CloudCore
 import JSONRPC
 
-/// `upgradeCluster`: upgrades the control plane (and the node pools with it) one minor
-/// version; upgrading to the current version answers the cluster unchanged.
+/// `upgradeCluster`: upgrades the control plane one minor version, and the node pools with it
+/// unless `nodePools` is false; upgrading to the current version answers the cluster
+/// unchanged (or, with node pools, upgrades the pools still behind).
 enum UpgradeCluster: RPCMethod {
     static let name = "upgradeCluster"
     typealias Result = KubernetesCluster
@@ -11,10 +12,11 @@ enum UpgradeCluster: RPCMethod {
         var provider: String?
         var name: String
         var version: String
+        var nodePools: Bool?
         var wait: Bool?
         var timeoutSeconds: Double?
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case provider, name, version, wait, timeoutSeconds }
+        enum CodingKeys: String, CodingKey, CaseIterable { case provider, name, version, nodePools, wait, timeoutSeconds }
     }
 
     static func run(_ params: Params, _ context: RequestContext, _ providers: ProviderRegistry) async throws -> Result {
@@ -24,7 +26,7 @@ enum UpgradeCluster: RPCMethod {
                                                    defaultSeconds: WaitSettings.clusterTimeout)
         let provider = try await providers.provider(named: params.provider)
         return try await WaitReporting.perform(context, timeout: timeout, describe: "upgrading cluster \(params.name) to \(params.version)") {
-            try await provider.upgradeCluster(name: params.name, version: params.version)
+            try await provider.upgradeCluster(name: params.name, version: params.version, nodePools: params.nodePools)
         } waitFor: { cluster, options in
             try await provider.waitCluster(name: cluster.name, until: .ready, lastKnown: cluster, options: options)
         }
