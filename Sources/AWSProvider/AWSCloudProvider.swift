@@ -157,7 +157,10 @@ public actor AWSCloudProvider: CloudProvider {
         return result
     }
 
-    public func listClusters(_ page: PageRequest) async throws -> Page<KubernetesCluster> {
+    public func listClusters(_ page: PageRequest, region asked: String?) async throws -> Page<KubernetesCluster> {
+        if let asked, asked != region {
+            throw CloudProviderError.invalidRequest(field: "region", reason: "this aws provider works in \(region); configure another provider for \(asked)")
+        }
         let listed = try await eks.listClusters(maxResults: min(100, page.limit), nextToken: page.pageToken)
         var clusters: [KubernetesCluster] = []
         for name in listed.clusters {

@@ -16,7 +16,9 @@ public protocol CloudProvider: Actor {
     // MARK: Clusters
     func createCluster(_ request: CreateClusterRequest) async throws -> KubernetesCluster
     func getCluster(name: String) async throws -> KubernetesCluster
-    func listClusters(_ page: PageRequest) async throws -> Page<KubernetesCluster>
+    /// One page of the clusters, of one region (zone or region on gcp) or, with nil, of every
+    /// region the provider covers.
+    func listClusters(_ page: PageRequest, region: String?) async throws -> Page<KubernetesCluster>
     /// Starts deleting the cluster and its node pools; returns the cluster as last seen.
     func deleteCluster(name: String) async throws -> KubernetesCluster
     /// A kubeconfig (YAML) for the cluster.
@@ -64,6 +66,11 @@ extension CloudProvider {
     /// A kubeconfig with the provider's default auth mode.
     public func getKubeconfig(cluster: String) async throws -> String {
         try await getKubeconfig(cluster: cluster, options: KubeconfigOptions())
+    }
+
+    /// One page of the clusters of every region the provider covers.
+    public func listClusters(_ page: PageRequest) async throws -> Page<KubernetesCluster> {
+        try await listClusters(page, region: nil)
     }
 
     /// An upgrade as the provider does it by default.

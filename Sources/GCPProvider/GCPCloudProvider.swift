@@ -235,9 +235,14 @@ public actor GCPCloudProvider: CloudProvider {
         }
     }
 
-    public func listClusters(_ page: PageRequest) async throws -> Page<KubernetesCluster> {
+    /// `locations/-` lists every location; zones GKE could not reach are logged.
+    public func listClusters(_ page: PageRequest, region: String?) async throws -> Page<KubernetesCluster> {
         let project = try await projectID()
-        let listed = try await gke.listClusters(project: project, location: "-").clusters ?? []
+        let response = try await gke.listClusters(project: project, location: region ?? "-")
+        if let missing = response.missingZones, !missing.isEmpty {
+            logger.warning("GKE could not list the clusters of \(missing.joined(separator: ", ")); the list may be incomplete")
+        }
+        let listed = response.clusters ?? []
         var views: [KubernetesCluster] = []
         for cluster in listed {
             if let location = cluster.location ?? cluster.zone { clusterLocations[cluster.name] = location }

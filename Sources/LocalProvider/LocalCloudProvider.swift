@@ -96,9 +96,10 @@ public actor LocalCloudProvider: CloudProvider {
         try read { state, now in clusterView(try liveCluster(name, in: state, now: now), now: now) }
     }
 
-    public func listClusters(_ page: PageRequest) async throws -> Page<KubernetesCluster> {
+    public func listClusters(_ page: PageRequest, region: String?) async throws -> Page<KubernetesCluster> {
         try read { state, now in
-            let views = state.clusters.values.map { clusterView($0, now: now) }.filter { $0.status != .deleted }
+            let views = state.clusters.values.filter { region == nil || $0.region == region }.map { clusterView($0, now: now) }
+                .filter { $0.status != .deleted }
             return try Pagination.page(of: views.sorted { $0.name < $1.name }, key: \.name, request: page)
         }
     }

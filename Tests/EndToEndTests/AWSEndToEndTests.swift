@@ -75,6 +75,9 @@ import TestSupport
             if pageToken == nil { break }
         }
         #expect(found, "the cluster is on one of the pages")
+        #expect(try await agent.result("listClusters", ["provider": "aws", "region": .string(moto.region)])["clusters"]?.names.contains(name) == true)
+        let elsewhere = try await agent.failure("listClusters", ["provider": "aws", "region": "ap-south-2"], code: Code.invalidParams, param: "region")
+        #expect(elsewhere["message"]?.stringValue?.contains("works in \(moto.region)") == true)
 
         let path = "\(try Files.temporaryDirectory())/kubeconfig"
         _ = try await agent.result("getKubeconfig", ["provider": "aws", "name": .string(name), "path": .string(path)])

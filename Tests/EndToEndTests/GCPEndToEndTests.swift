@@ -145,6 +145,19 @@ import TestSupport
         #expect(pool["version"] == "1.31.5-gke.1000000", "upgraded before the call exited: \(pool)")
     }
 
+    @Test func clustersAreListedForOneLocationOrAll() async throws {
+        let (agent, fake) = try await agent(operationDuration: .milliseconds(100))
+        _ = try await agent.result("createCluster", ["provider": "gke", "name": "central", "nodeCount": 1])
+        _ = try await agent.result("createCluster", ["provider": "gke", "name": "east", "nodeCount": 1, "region": "us-east1"])
+        #expect(try await agent.result("listClusters", ["provider": "gke"])["clusters"]?.names == ["central", "east"])
+        let east = try await agent.result("listClusters", ["provider": "gke", "region": "us-east1"])
+        #expect(east["clusters"]?.names == ["east"] && east[path: "clusters", 0, "region"] == "us-east1")
+        #expect(try await agent.result("listClusters", ["provider": "gke", "region": "us-central1-a"])["clusters"]?.names == ["central"])
+        let paths = fake.receivedRequests.filter { $0.method == "GET" && $0.url.path.hasSuffix("/clusters") }.map(\.url.path)
+        #expect(paths == ["/v1/projects/my-project-1/locations/-/clusters", "/v1/projects/my-project-1/locations/us-east1/clusters",
+                          "/v1/projects/my-project-1/locations/us-central1-a/clusters"])
+    }
+
     @Test func aFailedCreateOperationMakesTheClusterFailedWithGooglesMessage() async throws {
         let (agent, fake) = try await agent(operationDuration: .milliseconds(100))
         fake.failNextOperation(ofType: "CREATE_CLUSTER", message: "Insufficient regional quota to satisfy request: resource \"CPUS\"")

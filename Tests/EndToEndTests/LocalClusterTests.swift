@@ -93,6 +93,12 @@ import TestSupport
         #expect(all["clusters"]?.names == names.sorted())
         #expect(all["nextPageToken"] == nil)
         #expect(all[path: "clusters", 0, "nodePools", 0, "name"] == "default", "listed clusters are complete")
+
+        _ = try await agent.result("createCluster", ["name": "foxtrot", "region": "local-2", "nodeCount": 1])
+        #expect(try await agent.result("listClusters", ["region": "local-2"])["clusters"]?.names == ["foxtrot"])
+        #expect(try await agent.result("listClusters", ["region": "local-1"])["clusters"]?.names == names.sorted())
+        #expect(try await agent.result("listClusters", ["region": "local-9"]) == ["clusters": []])
+        try await agent.failure("listClusters", ["region": "Not A Region"], code: Code.invalidParams, param: "region")
     }
 
     @Test func listClustersRefusesABogusPageTokenAndABadLimit() async throws {

@@ -2253,9 +2253,9 @@ enum OpenRPCDocument {
         }
       ],
       "summary": "One page of the provider's clusters, sorted by name.",
-      "description": "Answers up to `limit` clusters of the provider, sorted by name, each with its node pools; `nextPageToken` is present when there are more: pass it as `pageToken` to get the next page. Clusters whose deletion has completed are not listed. Read-only, safe to retry.",
+      "description": "Answers up to `limit` clusters of the provider (of `region` when given), sorted by name, each with its node pools; `nextPageToken` is present when there are more: pass it as `pageToken` to get the next page. Clusters whose deletion has completed are not listed. Read-only, safe to retry.",
       "x-aws-provider": "ListClusters (at most 100 per page, whatever `limit`), then everything getCluster does for each cluster. Clusters come in EKS's order, not sorted by name; `pageToken` and `nextPageToken` are EKS's next token. Every EKS cluster of the region the credentials can see is listed.",
-      "x-gcp-provider": "clusters.list over every location of the project (`locations/-`), paged by the agent (GKE answers whole lists), sorted by name.",
+      "x-gcp-provider": "clusters.list of `region` when given, else of every location of the project (`locations/-`), paged by the agent (GKE answers whole lists), sorted by name. Zones GKE reports as missingZones (unreachable) are logged as a warning: the list may then be incomplete.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2266,6 +2266,14 @@ enum OpenRPCDocument {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
             "default": "local"
+          }
+        },
+        {
+          "name": "region",
+          "required": false,
+          "description": "Only the clusters of this region (gcp: a zone or a region, as GKE locations are). Default: every region the provider covers (local: all; gcp: every location of the project; aws: the provider's one region, the only one it accepts: another is -32602).",
+          "schema": {
+            "$ref": "#/components/schemas/Region"
           }
         },
         {

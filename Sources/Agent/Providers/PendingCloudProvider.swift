@@ -20,7 +20,7 @@ actor PendingCloudProvider: CloudProvider {
 
     func createCluster(_ request: CreateClusterRequest) throws -> KubernetesCluster { throw unsupported("createCluster") }
     func getCluster(name: String) throws -> KubernetesCluster { throw unsupported("getCluster") }
-    func listClusters(_ page: PageRequest) throws -> Page<KubernetesCluster> { throw unsupported("listClusters") }
+    func listClusters(_ page: PageRequest, region: String?) throws -> Page<KubernetesCluster> { throw unsupported("listClusters") }
     func deleteCluster(name: String) throws -> KubernetesCluster { throw unsupported("deleteCluster") }
     func getKubeconfig(cluster: String, options: KubeconfigOptions) throws -> String { throw unsupported("getKubeconfig") }
     func createNodePool(_ request: CreateNodePoolRequest) throws -> NodePool { throw unsupported("createNodePool") }
