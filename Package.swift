@@ -14,10 +14,11 @@ let package = Package(
         .target(name: "LocalProvider", dependencies: ["CloudCore", "Diagnostics"]),
         .target(name: "AWSProvider", dependencies: ["CloudCore", "CryptoPrimitives"]),
         .target(name: "GCPProvider", dependencies: ["CloudCore", "CryptoPrimitives", "Diagnostics"]),
-        .target(name: "AzureProvider", dependencies: ["CloudCore"]),
+        .target(name: "AzureProvider", dependencies: ["CloudCore", "Diagnostics"]),
         .target(name: "Agent", dependencies: ["JSONRPC", "Diagnostics", "CloudCore", "LocalProvider",
                                               "AWSProvider", "GCPProvider", "AzureProvider"]),
-        .executableTarget(name: "CloudAgentCLI", dependencies: ["Agent", "AWSProvider", "GCPProvider", "CloudCore", "JSONRPC", "Diagnostics"]),
+        .executableTarget(name: "CloudAgentCLI", dependencies: ["Agent", "AWSProvider", "GCPProvider", "AzureProvider", "CloudCore", "JSONRPC",
+                                                               "Diagnostics"]),
         .target(name: "TestSupport", dependencies: ["JSONRPC", "Diagnostics", "CloudCore", "CryptoPrimitives"], path: "Tests/TestSupport"),
         .testTarget(name: "JSONRPCTests", dependencies: ["JSONRPC", "TestSupport"]),
         .testTarget(name: "CloudCoreTests", dependencies: ["CloudCore", "TestSupport"]),
@@ -28,6 +29,7 @@ let package = Package(
         .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "CryptoPrimitives", "CloudCore", "TestSupport"],
                     resources: [.copy("Vectors")]),
         .testTarget(name: "GCPProviderTests", dependencies: ["GCPProvider", "CryptoPrimitives", "CloudCore", "Diagnostics", "JSONRPC", "TestSupport"]),
+        .testTarget(name: "AzureProviderTests", dependencies: ["AzureProvider", "CloudCore", "Diagnostics", "JSONRPC", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
