@@ -400,7 +400,8 @@ public actor AWSCloudProvider: CloudProvider {
         return try await afterChange(id, try await ec2.startInstance(id))
     }
 
-    public func stopInstance(id: String) async throws -> Instance {
+    /// Stopping always releases the instance's compute here: `deallocate` changes nothing.
+    public func stopInstance(id: String, deallocate: Bool?) async throws -> Instance {
         let current = try await getInstance(id: id)
         if current.state == .stopped || current.state == .stopping { return current }
         return try await afterChange(id, try await ec2.stopInstance(id))

@@ -12,7 +12,26 @@ public enum AzureSettings {
         SettingSpec("clientSecret", "Client secret of the service principal.", secret: true),
         SettingSpec("authorityHost", "Microsoft Entra authority (sovereign clouds).", check: SettingChecks.url),
         SettingSpec("endpointURL", "ARM base URL (tests, sovereign clouds).", check: SettingChecks.url),
+        SettingSpec("subnetId", "Resource id of the subnet of VMs created without a subnet.", check: subnetID),
+        SettingSpec("adminUsername", "The administrator account of VMs (default azureuser).", check: adminUsername),
     ]
+
+    /// A subnet's resource id: `/subscriptions/S/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/V/subnets/N`.
+    @Sendable static func subnetID(_ text: String) -> String? {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        let valid = text.hasPrefix("/") && parts.count == 11 && parts[1].lowercased() == "subscriptions" && parts[3].lowercased() == "resourcegroups"
+            && parts[6].lowercased() == "microsoft.network" && parts[7].lowercased() == "virtualnetworks" && parts[9].lowercased() == "subnets"
+        return valid ? nil : "must be a subnet resource id: /subscriptions/S/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/VNET/subnets/NAME"
+    }
+
+    /// Azure's rule for Linux admin users: 1 to 32 lowercase letters, digits, '-' and '_',
+    /// starting with a letter, and not a reserved name.
+    @Sendable static func adminUsername(_ text: String) -> String? {
+        let reserved: Set<String> = ["admin", "administrator", "root", "guest", "user", "test", "sys", "support", "owner"]
+        let valid = (1...32).contains(text.count) && text.first!.isLetter && !reserved.contains(text)
+            && text.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }
+        return valid ? nil : "must be 1 to 32 lowercase letters, digits, '-' and '_', starting with a letter, and not a reserved name (root, admin …)"
+    }
 
     /// ARM's rule: 1 to 90 letters, digits, '_', '-', '.', '(' and ')', not ending with '.'.
     @Sendable static func resourceGroupName(_ text: String) -> String? {

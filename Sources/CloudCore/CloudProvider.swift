@@ -44,7 +44,9 @@ public protocol CloudProvider: Actor {
     /// One page of the instances that pass `filter`.
     func listInstances(_ page: PageRequest, filter: InstanceFilter) async throws -> Page<Instance>
     func startInstance(id: String) async throws -> Instance
-    func stopInstance(id: String) async throws -> Instance
+    /// Stops the instance; `deallocate` also releases its compute where a stopped VM stays
+    /// allocated (Azure's deallocate); nil is the provider's default.
+    func stopInstance(id: String, deallocate: Bool?) async throws -> Instance
     func terminateInstance(id: String) async throws -> Instance
 
     // MARK: Background work
@@ -71,6 +73,11 @@ extension CloudProvider {
     /// One page of the clusters of every region the provider covers.
     public func listClusters(_ page: PageRequest) async throws -> Page<KubernetesCluster> {
         try await listClusters(page, region: nil)
+    }
+
+    /// A stop as the provider does it by default.
+    public func stopInstance(id: String) async throws -> Instance {
+        try await stopInstance(id: id, deallocate: nil)
     }
 
     /// An upgrade as the provider does it by default.

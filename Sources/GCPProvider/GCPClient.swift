@@ -42,36 +42,16 @@ struct GCPClient: Sendable {
     struct Empty: Codable, Sendable {}
 
     private func exchange(_ method: String, _ url: URL, body: [UInt8], subject: Subject) async throws -> HTTPResponse {
-        var attempt = 1
-        var refreshed = false
-        let label = "\(method) \(url.path)"
-        while true {
-            try Task.checkCancellation()
-            let token = try await tokens.token().value
-            var headers: [(name: String, value: String)] = [("Authorization", "Bearer \(token)"), ("Accept", "application/json")]
-            if !body.isEmpty || method == "POST" || method == "PUT" { headers.append(("Content-Type", "application/json")) }
-            if let quotaProject = await tokens.quotaProject() { headers.append(("x-goog-user-project", quotaProject)) }
-            let request = HTTPRequest(method: method, url: url, headers: headers, body: body.isEmpty && method == "POST" ? Array("{}".utf8) : body)
-            let failure: CloudProviderError
-            var retryAfter: Double?
-            do {
-                let response = try await transport.send(request)
-                if response.isSuccess { return response }
+        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        if !body.isEmpty || method == "POST" || method == "PUT" { headers.append(("Content-Type", "application/json")) }
+        if let quotaProject = await tokens.quotaProject() { headers.append(("x-goog-user-project", quotaProject)) }
+        let tokens = self.tokens
+        return try await BearerTokenExchange(service: "Google", transport: transport, retry: retry, logger: logger).send(
+            method, url, headers: headers, body: body.isEmpty && method == "POST" ? Array("{}".utf8) : body,
+            token: { try await tokens.token().value }, invalidate: { await tokens.invalidate() },
+            failure: { response in
                 let parsed = GCPErrorMapping.failure(response)
-                if response.status == 401, !refreshed {
-                    refreshed = true
-                    logger.info("\(label): Google refused the access token (\(parsed.status)); fetching a new one")
-                    await tokens.invalidate()
-                    continue
-                }
-                failure = GCPErrorMapping.error(parsed, resourceType: subject.resourceType, name: subject.name)
-                retryAfter = RetryPolicy.retryAfter(response)
-                logger.debug("\(label): HTTP \(response.status) \(parsed.status)")
-            } catch let error as HTTPTransportError {
-                failure = .providerError(ProviderFailure(code: "ConnectionError", message: error.detail, retryable: error.isRetryable))
-            }
-            try await retry.pauseOrThrow(after: failure, attempt: attempt, retryAfter: retryAfter, label: label, logger: logger)
-            attempt += 1
-        }
+                return .init(error: GCPErrorMapping.error(parsed, resourceType: subject.resourceType, name: subject.name), code: parsed.status)
+            })
     }
 }

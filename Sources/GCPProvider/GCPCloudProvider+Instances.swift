@@ -141,21 +141,15 @@ extension GCPCloudProvider {
 
     public func startInstance(id: String) async throws -> Instance {
         var current = try await getInstance(id: id)
-        switch current.state {
-        case .running, .creating: return current
-        case .deleting, .deleted:
-            throw CloudProviderError.conflict(resourceType: "instance", name: id, reason: "is \(current.providerState); a deleted instance cannot be started")
-        case .stopping:
-            throw CloudProviderError.conflict(resourceType: "instance", name: id, reason: "is stopping; start it once it is stopped")
-        default: break
-        }
+        if try current.startIsDone(id: id) { return current }
         try await act("start", on: current)
         current.state = .creating
         current.providerState = "STAGING"
         return current
     }
 
-    public func stopInstance(id: String) async throws -> Instance {
+    /// Stopping always releases the instance's compute here: `deallocate` changes nothing.
+    public func stopInstance(id: String, deallocate: Bool?) async throws -> Instance {
         var current = try await getInstance(id: id)
         switch current.state {
         case .stopped, .stopping: return current

@@ -401,7 +401,8 @@ public actor LocalCloudProvider: CloudProvider {
         }
     }
 
-    public func stopInstance(id: String) async throws -> Instance {
+    /// Stopping always releases the instance's compute here: `deallocate` changes nothing.
+    public func stopInstance(id: String, deallocate: Bool?) async throws -> Instance {
         try powerAction(id) { status, raw throws(CloudProviderError) in
             switch status {
             case .stopped, .stopping:

@@ -1,26 +1,11 @@
 import CloudCore
 import Diagnostics
 import Foundation
-import Synchronization
 import Testing
+import TestSupport
 @testable import GCPProvider
 
-/// Answers each request with the next scripted response and records the requests.
-final class GCPScript: HTTPTransport {
-    private let state: Mutex<(responses: [HTTPResponse], requests: [HTTPRequest])>
-
-    init(_ responses: [HTTPResponse]) { state = Mutex((responses, [])) }
-
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-        try state.withLock { state in
-            state.requests.append(request)
-            guard !state.responses.isEmpty else { throw HTTPTransportError(.refused, "no scripted answer for \(request.method) \(request.url)") }
-            return state.responses.removeFirst()
-        }
-    }
-
-    var requests: [HTTPRequest] { state.withLock { $0.requests } }
-}
+typealias GCPScript = ScriptedTransport
 
 /// A token source that counts how often it was asked and invalidated.
 actor CountingTokens: GCPAccessTokenSource {

@@ -2865,12 +2865,26 @@ enum OpenRPCDocument {
         {
           "name": "authMode",
           "required": false,
-          "description": "How kubectl gets credentials. Absent: the provider's default. `aws`: \"agent\" (the default; the exec plugin runs `cloud-agent token eks`, no AWS CLI needed) or \"aws-cli\" (the exec plugin runs `aws eks get-token`, as `aws eks update-kubeconfig` writes it). `local` has no modes. Any other value is -32602 (`data.param` \"authMode\") naming the provider's modes.",
+          "description": "How kubectl gets credentials. Absent: the provider's default. `aws`: \"agent\" (the default; the exec plugin runs `cloud-agent token eks`, no AWS CLI needed) or \"aws-cli\" (the exec plugin runs `aws eks get-token`, as `aws eks update-kubeconfig` writes it). `gcp`: \"agent\" (the default; `cloud-agent token gcp`) or \"gcloud\" (`gke-gcloud-auth-plugin`). `azure`: \"azure\" (the default: the kubeconfig AKS's listClusterUserCredential answers, with the cluster's own credentials, or kubelogin for Microsoft Entra clusters) or \"agent\" (Microsoft Entra clusters only: the exec plugin runs `cloud-agent token azure`, no kubelogin needed). `local` has no modes. Any other value is -32602 (`data.param` \"authMode\") naming the provider's modes.",
           "schema": {
             "type": "string",
             "enum": [
               "agent",
-              "aws-cli"
+              "aws-cli",
+              "gcloud",
+              "azure"
+            ]
+          }
+        },
+        {
+          "name": "format",
+          "required": false,
+          "description": "The azure provider's other name for the same choice, as AKS's listClusterUserCredential calls it: \"azure\" (= authMode \"azure\") or \"exec\" (= authMode \"agent\"). Giving both with different meanings, or `format` to another provider, is -32602 (`data.param` \"format\").",
+          "schema": {
+            "type": "string",
+            "enum": [
+              "azure",
+              "exec"
             ]
           }
         },
@@ -5245,6 +5259,15 @@ enum OpenRPCDocument {
           "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider; on aws the EC2 instance id, `i-…`).",
           "schema": {
             "$ref": "#/components/schemas/InstanceId"
+          }
+        },
+        {
+          "name": "deallocate",
+          "required": false,
+          "description": "Also release the VM's compute, so it is no longer billed (azure: `deallocate` instead of `powerOff`; a powered-off Azure VM stays allocated and billed). Default false. On aws, gcp and local a stopped instance never holds its compute, so it changes nothing there.",
+          "schema": {
+            "type": "boolean",
+            "default": false
           }
         },
         {

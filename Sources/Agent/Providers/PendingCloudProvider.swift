@@ -34,7 +34,7 @@ actor PendingCloudProvider: CloudProvider {
     func getInstance(id: String) throws -> Instance { throw unsupported("getInstance") }
     func listInstances(_ page: PageRequest, filter: InstanceFilter) throws -> Page<Instance> { throw unsupported("listInstances") }
     func startInstance(id: String) throws -> Instance { throw unsupported("startInstance") }
-    func stopInstance(id: String) throws -> Instance { throw unsupported("stopInstance") }
+    func stopInstance(id: String, deallocate: Bool?) throws -> Instance { throw unsupported("stopInstance") }
     func terminateInstance(id: String) throws -> Instance { throw unsupported("terminateInstance") }
     func waitCluster(name: String, until target: WaitTarget, lastKnown: KubernetesCluster?, options: WaitOptions) throws -> KubernetesCluster {
         throw unsupported("waitClusterReady")

@@ -13,8 +13,10 @@ enum GetKubeconfig: RPCMethod {
         var path: String?
         /// How kubectl gets credentials; the provider's default when absent.
         var authMode: String?
+        /// AKS's name for the kubeconfig's form (`azure` or `exec`).
+        var format: String?
 
-        enum CodingKeys: String, CodingKey, CaseIterable { case provider, name, path, authMode }
+        enum CodingKeys: String, CodingKey, CaseIterable { case provider, name, path, authMode, format }
     }
 
     struct Result: Codable, Sendable {
@@ -28,7 +30,7 @@ enum GetKubeconfig: RPCMethod {
         if let path = params.path, !path.hasPrefix("/") {
             throw RPCError.invalidParams(param: "path", reason: "must be an absolute path (the agent's working directory is not the caller's)")
         }
-        let kubeconfig = try await providers.provider(named: params.provider).getKubeconfig(cluster: params.name, options: KubeconfigOptions(authMode: params.authMode))
+        let kubeconfig = try await providers.provider(named: params.provider).getKubeconfig(cluster: params.name, options: KubeconfigOptions(authMode: params.authMode, format: params.format))
         if let path = params.path {
             do {
                 try AtomicFile.write(Array(kubeconfig.utf8), to: path)

@@ -22,12 +22,18 @@ enum InstanceAction {
 
     static func run(_ params: Params, _ context: RequestContext, _ providers: ProviderRegistry, verb: String, target: WaitTarget,
                     action: @escaping @Sendable (any CloudProvider, String) async throws -> Instance) async throws -> Instance {
-        try checkID(params.id)
-        let timeout = try WaitSettings.forMutation(wait: params.wait, timeoutSeconds: params.timeoutSeconds,
-                                                   defaultSeconds: WaitSettings.instanceTimeout)
-        let provider = try await providers.provider(named: params.provider)
-        return try await WaitReporting.perform(context, timeout: timeout, describe: "\(verb) instance \(params.id)") {
-            try await action(provider, params.id)
+        try await run(provider: params.provider, id: params.id, wait: params.wait, timeoutSeconds: params.timeoutSeconds, context, providers,
+                      verb: verb, target: target, action: action)
+    }
+
+    static func run(provider providerName: String?, id: String, wait: Bool?, timeoutSeconds: Double?, _ context: RequestContext,
+                    _ providers: ProviderRegistry, verb: String, target: WaitTarget,
+                    action: @escaping @Sendable (any CloudProvider, String) async throws -> Instance) async throws -> Instance {
+        try checkID(id)
+        let timeout = try WaitSettings.forMutation(wait: wait, timeoutSeconds: timeoutSeconds, defaultSeconds: WaitSettings.instanceTimeout)
+        let provider = try await providers.provider(named: providerName)
+        return try await WaitReporting.perform(context, timeout: timeout, describe: "\(verb) instance \(id)") {
+            try await action(provider, id)
         } waitFor: { instance, options in
             try await provider.waitInstance(id: instance.id, until: target, lastKnown: instance, options: options)
         }
@@ -45,14 +51,28 @@ enum StartInstance: RPCMethod {
     }
 }
 
-/// `stopInstance`: stops a running instance.
+/// `stopInstance`: stops a running instance (and, with `deallocate`, releases its compute on
+/// clouds that keep a stopped VM allocated).
 enum StopInstance: RPCMethod {
     static let name = "stopInstance"
-    typealias Params = InstanceAction.Params
     typealias Result = Instance
 
+    struct Params: AgentParams {
+        var provider: String?
+        var id: String
+        var deallocate: Bool?
+        var wait: Bool?
+        var timeoutSeconds: Double?
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case provider, id, deallocate, wait, timeoutSeconds }
+    }
+
     static func run(_ params: Params, _ context: RequestContext, _ providers: ProviderRegistry) async throws -> Result {
-        try await InstanceAction.run(params, context, providers, verb: "stopping", target: .stopped) { try await $0.stopInstance(id: $1) }
+        let deallocate = params.deallocate
+        return try await InstanceAction.run(provider: params.provider, id: params.id, wait: params.wait, timeoutSeconds: params.timeoutSeconds,
+                                            context, providers, verb: "stopping", target: .stopped) {
+            try await $0.stopInstance(id: $1, deallocate: deallocate)
+        }
     }
 }
 
