@@ -24,7 +24,7 @@ let package = Package(
         .testTarget(name: "CloudCoreTests", dependencies: ["CloudCore", "TestSupport"]),
         .testTarget(name: "LocalProviderTests", dependencies: ["LocalProvider", "CloudCore"]),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "JSONRPC", "CloudCore", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "JSONRPC"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "JSONRPC", "CloudCore"]),
         .testTarget(name: "CryptoPrimitivesTests", dependencies: ["CryptoPrimitives", "TestSupport"], resources: [.copy("Vectors")]),
         .testTarget(name: "AWSProviderTests", dependencies: ["AWSProvider", "CryptoPrimitives", "CloudCore", "TestSupport"],
                     resources: [.copy("Vectors")]),

@@ -7,9 +7,6 @@ import Foundation
 /// id is its ARM resource id; instance methods also take `RESOURCEGROUP/NAME` or a bare name
 /// in the configured resource group.
 extension AzureCloudProvider {
-    /// The tag that carries `createInstance`'s `clientToken`, so a repeated create answers the
-    /// VM it made.
-    static let clientTokenTag = "cloud-agent-client-token"
     /// How long creating a public IP or network interface may take before the create gives up.
     static let networkLimit = Duration.seconds(300)
 

@@ -40,6 +40,9 @@ public actor AzureCloudProvider: CloudProvider {
     /// The resource group of each cluster seen outside the configured one.
     var clusterGroups: [String: String] = [:]
 
+    /// The tag that carries a create's `clientToken`, so a repeated create answers the cluster
+    /// or VM it made.
+    static let clientTokenTag = "cloud-agent-client-token"
     static let initialPoolName = "default"
     static let defaultNodeSize = "Standard_D4s_v5"
     static let defaultInstanceSize = "Standard_B2s"
@@ -62,6 +65,28 @@ public actor AzureCloudProvider: CloudProvider {
         self.tokens = tokens
         self.environment = environment
         self.logger = providerLogger
+    }
+
+    /// - Parameters:
+    ///   - environment: the process environment (credentials, AZURE_SUBSCRIPTION_ID).
+    ///   - invocation: how the kubeconfigs' credential plugin runs this agent.
+    ///   - transport: how requests go out (tests inject their own).
+    public init(configuration: ProviderConfiguration, environment: [String: String], logger: Logger,
+                invocation: AgentInvocation = AgentInvocation(), transport: any HTTPTransport = URLSessionTransport()) {
+        let endpoints = AzureEndpoints(override: configuration.string("endpointURL").flatMap(URL.init(string:)))
+        self.init(configuration: configuration, tokens: Self.tokenSource(configuration, scope: endpoints.scope, environment: environment, logger: logger),
+                  environment: environment, logger: logger, invocation: invocation, transport: transport)
+    }
+
+    /// Where the provider's tokens come from: the Azure SDKs' default credential order, with
+    /// the provider's `accessToken` and service principal settings first.
+    static func tokenSource(_ configuration: ProviderConfiguration, scope: String, environment: [String: String],
+                            logger: Logger) -> AzureCredentialChain {
+        AzureCredentialChain(accessToken: configuration.string("accessToken"), tenantID: configuration.string("tenantId"),
+                             clientID: configuration.string("clientId"), clientSecret: configuration.string("clientSecret"),
+                             authorityHost: configuration.string("authorityHost"), scope: scope, environment: environment,
+                             transport: URLSessionTransport(requestTimeout: 30), metadataTransport: URLSessionTransport(requestTimeout: 2),
+                             logger: logger.child("provider \(configuration.name)"))
     }
 
     // MARK: - Settings
@@ -147,6 +172,10 @@ public actor AzureCloudProvider: CloudProvider {
         let aks = try self.aks
         do {
             let existing = try await aks.get(resourceGroup: group, request.name)
+            if let token = request.clientToken, existing.tags?[Self.clientTokenTag] == token {
+                clusterGroups[request.name] = group
+                return try await getCluster(name: request.name)
+            }
             throw CloudProviderError.conflict(resourceType: "cluster", name: request.name,
                                               reason: "already exists in resource group \(group) (\(existing.properties.provisioningState ?? "?"))")
         } catch CloudProviderError.notFound {
@@ -166,7 +195,9 @@ public actor AzureCloudProvider: CloudProvider {
             properties.apiServerAccessProfile = .init(enablePrivateCluster: request.endpointAccess == .private ? true : nil,
                                                       authorizedIPRanges: request.publicAccessCidrs.isEmpty ? nil : request.publicAccessCidrs)
         }
-        let body = AKSManagedCluster(location: location, tags: request.tags.isEmpty ? nil : request.tags, identity: .init(type: "SystemAssigned"),
+        var tags = request.tags
+        if let token = request.clientToken { tags[Self.clientTokenTag] = token }
+        let body = AKSManagedCluster(location: location, tags: tags.isEmpty ? nil : tags, identity: .init(type: "SystemAssigned"),
                                      properties: properties)
         let answer = try await aks.put(resourceGroup: group, request.name, body)
         clusterGroups[request.name] = group

@@ -92,13 +92,16 @@ enum CloudAgentMain {
             guard let providers = loadProviders(parsed, logger: logger) else { return 1 }
             return CallCommand.run(options, providers: providers, logger: logger)
         case "token":
-            guard operands == ["eks"] || operands == ["gcp"] else { throw .init(message: "token takes one operand, the cloud: eks or gcp") }
+            guard operands == ["eks"] || operands == ["gcp"] || operands == ["azure"] else {
+                throw .init(message: "token takes one operand, the cloud: eks, gcp or azure")
+            }
             // stdout carries the credential only; logs stay on stderr and quiet unless asked for.
             if parsed.options["--log-level"] == nil, ProcessInfo.processInfo.environment["CLOUD_AGENT_LOG"] == nil {
                 LogSink.standardError.level = .warning
             }
-            if operands == ["gcp"] {
-                return TokenCommand.runGCP(provider: parsed.options["--provider"], configFile: parsed.options["--config"], logger: logger)
+            if operands == ["gcp"] || operands == ["azure"] {
+                return TokenCommand.runBearer(operands == ["gcp"] ? .gcp : .azure, provider: parsed.options["--provider"],
+                                              configFile: parsed.options["--config"], logger: logger)
             }
             guard let cluster = parsed.options["--cluster"] else { throw .init(message: "token eks needs --cluster NAME") }
             var options = EKSTokenCommand.Options(cluster: cluster, region: parsed.options["--region"], roleArn: parsed.options["--role-arn"],

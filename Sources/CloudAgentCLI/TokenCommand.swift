@@ -1,11 +1,12 @@
 import Agent
 import AWSProvider
+import AzureProvider
 import CloudCore
 import GCPProvider
 import Diagnostics
 import Foundation
 
-/// `cloud-agent token eks|gcp …`: prints an `ExecCredential` for kubectl (the exec plugin of the
+/// `cloud-agent token eks|gcp|azure …`: prints an `ExecCredential` for kubectl (the exec plugin of the
 /// kubeconfigs the agent writes). The token goes to stdout, anything else to stderr.
 enum TokenCommand {
     static func runEKS(_ options: EKSTokenCommand.Options, logger: Logger) -> Int32 {
@@ -25,18 +26,21 @@ enum TokenCommand {
         return finish(outcome, cloud: "eks")
     }
 
-    /// `cloud-agent token gcp [--provider NAME [--config FILE]]`.
-    static func runGCP(provider: String?, configFile: String?, logger: Logger) -> Int32 {
+    /// `cloud-agent token gcp|azure [--provider NAME [--config FILE]]`.
+    static func runBearer(_ kind: ProviderKind, provider: String?, configFile: String?, logger: Logger) -> Int32 {
         let environment = ProcessInfo.processInfo.environment
-        let settings = provider.flatMap { providerSettings($0, kind: .gcp, configFile: configFile, environment: environment, logger: logger) }
+        let settings = provider.flatMap { providerSettings($0, kind: kind, configFile: configFile, environment: environment, logger: logger) }
         let outcome = runBlocking { () async -> Result<String, any Error> in
             do {
-                return .success(try await GCPTokenCommand.execCredential(settings: settings, environment: environment, logger: logger))
+                switch kind {
+                case .azure: return .success(try await AzureTokenCommand.execCredential(settings: settings, environment: environment, logger: logger))
+                default: return .success(try await GCPTokenCommand.execCredential(settings: settings, environment: environment, logger: logger))
+                }
             } catch {
                 return .failure(error)
             }
         }
-        return finish(outcome, cloud: "gcp")
+        return finish(outcome, cloud: kind.rawValue)
     }
 
     /// Prints the credential (status 0) or the error (status 1).

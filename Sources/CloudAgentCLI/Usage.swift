@@ -12,6 +12,7 @@ enum Usage {
       cloud-agent token eks --cluster NAME [--region R] [--role-arn ARN [--external-id ID]] [--profile P]
                             [--endpoint-url URL] [--provider NAME [--config FILE]]
       cloud-agent token gcp [--provider NAME [--config FILE]]
+      cloud-agent token azure [--provider NAME [--config FILE]]
       cloud-agent --help | --version
 
     Commands:
@@ -30,6 +31,10 @@ enum Usage {
       token gcp    Print a Kubernetes ExecCredential with a Google access token (the exec plugin
                    of the kubeconfigs the agent writes for GKE; no gcloud needed), from that
                    provider's settings with --provider, else Google's default credentials.
+      token azure  Print a Kubernetes ExecCredential with a Microsoft Entra token for AKS (the
+                   exec plugin of the kubeconfigs the agent writes for Entra clusters; no
+                   kubelogin needed), from that provider's settings with --provider, else the
+                   Azure SDKs' default credentials.
 
     Options:
       --socket [PATH]          Use a Unix socket (PATH defaults as above).

@@ -43,11 +43,10 @@ import Testing
         #expect(listed["providers"]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["local", "prod"])
         #expect(listed["defaultProvider"] == "local")
 
-        _ = try await call(table, "configureProvider", ["name": "aks", "kind": "azure", "subscriptionId": "00000000-0000-0000-0000-000000000000"]).get()
-        let unsupported = await error(table, "listClusters", ["provider": "aks"])
-        #expect(unsupported?.code == .unsupportedOperation)
-        #expect(unsupported?.data?["operation"] == "listClusters")
-        #expect(unsupported?.data?["kind"] == "azure")
+        let azure = try await call(table, "configureProvider", ["name": "aks", "kind": "azure", "subscriptionId": "00000000-0000-0000-0000-000000000000"]).get()
+        #expect(azure["implemented"] == true)
+        let missing = await error(table, "createCluster", ["provider": "aks", "name": "demo"])
+        #expect(missing?.code == .invalidParams && missing?.data?["param"] == "resourceGroup", "nothing is sent before the setting is there")
     }
 
     @Test func configureProviderRefusesBadEntriesNamingTheField() async {

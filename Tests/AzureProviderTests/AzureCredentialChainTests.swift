@@ -337,16 +337,12 @@ private final class CapturedLog {
         #expect(await credentials.source == .managedIdentity(endpoint: "IDENTITY_ENDPOINT http://127.0.0.1:41234/msi/token", clientID: nil))
     }
 
-    @Test func anUnreachableOrIdentitylessMetadataServiceIsSkippedQuickly() async throws {
+    @Test func anUnreachableOrIdentitylessMetadataServiceIsSkippedWithoutRetries() async throws {
         fakeAzPrinting(token: "az-token")
         let unreachable = AzureRecordingTransport.unreachable()
-        let clock = ContinuousClock()
-        let started = clock.now
         let offAzure = chain(metadata: unreachable)
         #expect(try await offAzure.accessToken() == "az-token")
-        #expect(unreachable.requests.count == 1)
-        // One failed connection, no retries or backoff: far below any wait (the az fake included).
-        #expect(clock.now - started < .seconds(2))
+        #expect(unreachable.requests.count == 1, "one failed connection, not retried")
 
         let noIdentity = AzureRecordingTransport { _, _ in
             .respond(.json(400, #"{"error":"invalid_request","error_description":"Identity not found"}"#))

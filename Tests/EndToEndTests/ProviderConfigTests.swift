@@ -56,21 +56,19 @@ import TestSupport
         #expect(!agent.stderr.contains(token))
     }
 
-    @Test(arguments: ["azure"])
-    func cloudsNotImplementedYetAnswerUnsupportedOperation(kind: String) async throws {
-        let agent = try await LocalAgent(providers: [["name": "cloud", "kind": .string(kind)]])
-        let error = try await agent.failure("listClusters", ["provider": "cloud"], code: Code.unsupportedOperation)
-        #expect(error[path: "data", "type"] == "unsupportedOperation")
-        #expect(error[path: "data", "provider"] == "cloud")
-        #expect(error[path: "data", "kind"] == .string(kind))
-        #expect(error[path: "data", "operation"] == "listClusters")
-        #expect(error[path: "data", "reason"]?.stringValue?.contains("not implemented") == true)
-        for (method, params) in [("createCluster", ["name": "demo"]), ("getCluster", ["name": "demo"]),
-                                 ("waitClusterReady", ["name": "demo"]), ("listInstances", [:]),
-                                 ("getAvailableVersions", [:])] as [(String, [String: JSONValue])] {
+    /// An azure provider needs its subscription and resource group before it sends anything:
+    /// without them each call names the setting to add.
+    @Test func anAzureProviderNamesTheSettingsItLacksBeforeCallingAzure() async throws {
+        let agent = try await LocalAgent(providers: [["name": "cloud", "kind": "azure", "accessToken": "arm-token"]],
+                                         environment: ["AZURE_SUBSCRIPTION_ID": ""])
+        #expect(try await agent.result("listProviders")[path: "providers", 1, "implemented"] == true)
+        for (method, params, setting) in [("listClusters", [:], "subscriptionId"), ("getCluster", ["name": "demo"], "subscriptionId"),
+                                          ("createCluster", ["name": "demo"], "resourceGroup"), ("listInstances", [:], "resourceGroup"),
+                                          ("getAvailableVersions", [:], "subscriptionId")] as [(String, [String: JSONValue], String)] {
             var withProvider = params
             withProvider["provider"] = "cloud"
-            try await agent.failure(method, .object(withProvider), code: Code.unsupportedOperation)
+            let error = try await agent.failure(method, .object(withProvider), code: Code.invalidParams, param: setting)
+            #expect(error["message"]?.stringValue?.contains("configureProvider") == true, "\(method): \(error)")
         }
         // The local provider is unaffected.
         #expect(try await agent.result("listClusters") == ["clusters": []])

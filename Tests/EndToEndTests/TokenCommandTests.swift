@@ -40,7 +40,7 @@ import TestSupport
         let missing = try await AgentProcess.run(["token", "eks"], environment: keys)
         #expect(missing.status == 2 && missing.stderr.contains("--cluster"))
         let cloud = try await AgentProcess.run(["token", "gke", "--cluster", "x"], environment: keys)
-        #expect(cloud.status == 2 && cloud.stderr.contains("eks or gcp"))
+        #expect(cloud.status == 2 && cloud.stderr.contains("eks, gcp or azure"))
     }
 
     @Test func gcpPrintsTheConfiguredTokenOrSaysWhatIsMissing() async throws {
@@ -55,5 +55,23 @@ import TestSupport
             "GCE_METADATA_HOST": "127.0.0.1:9", "PATH": "/nonexistent"])
         #expect(missing.status == 1 && missing.stdout.isEmpty && missing.stderr.contains("cloud-agent token gcp:"), "\(missing.stderr)")
         #expect(missing.stderr.contains("GOOGLE_APPLICATION_CREDENTIALS"), "the error says what to set: \(missing.stderr)")
+    }
+
+    @Test func azurePrintsTheConfigFilesTokenOrSaysWhatIsMissing() async throws {
+        let directory = try Files.temporaryDirectory()
+        let configFile = "\(directory)/config.json"
+        try Data(#"{"providers": [{"name": "aks", "kind": "azure", "accessToken": "arm-test-token"}]}"#.utf8).write(to: URL(fileURLWithPath: configFile))
+        chmod(configFile, 0o600)
+        // Nothing in the environment: no service principal, a managed identity endpoint that is
+        // not there (loopback only in tests), no az on PATH.
+        let nothing = ["AZURE_TENANT_ID": "", "AZURE_CLIENT_ID": "", "AZURE_CLIENT_SECRET": "", "AZURE_FEDERATED_TOKEN_FILE": "",
+                       "IDENTITY_ENDPOINT": "http://127.0.0.1:9/msi", "IDENTITY_HEADER": "none", "HOME": "/nonexistent", "PATH": "/nonexistent"]
+        let configured = try await AgentProcess.run(["token", "azure", "--provider", "aks", "--config", configFile], environment: nothing)
+        #expect(configured.status == 0, "\(configured.stderr)")
+        let credential = try JSONParser.parse(configured.stdout)
+        #expect(credential["kind"] == "ExecCredential" && credential[path: "status", "token"] == "arm-test-token")
+        let missing = try await AgentProcess.run(["token", "azure"], environment: nothing)
+        #expect(missing.status == 1 && missing.stdout.isEmpty && missing.stderr.contains("cloud-agent token azure:"), "\(missing.stderr)")
+        #expect(missing.stderr.contains("AZURE_CLIENT_SECRET") && missing.stderr.contains("az login"), "the error says what to do: \(missing.stderr)")
     }
 }

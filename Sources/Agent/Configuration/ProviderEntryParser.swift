@@ -92,7 +92,7 @@ enum ProviderEntryParser {
         }
         var members: [String: JSONValue] = [
             "name": .string(configuration.name), "kind": .string(configuration.kind.rawValue),
-            "isDefault": .bool(isDefault), "implemented": .bool(configuration.kind != .azure),
+            "isDefault": .bool(isDefault), "implemented": true,
             "settings": .object(settings),
         ]
         if let region = configuration.region ?? (configuration.kind == .local ? LocalSettings.defaultRegion : nil) {

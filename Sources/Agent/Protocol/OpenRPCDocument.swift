@@ -76,7 +76,7 @@ enum OpenRPCDocument {
       "local": "Implemented: the built-in simulator. Resources persist in a state file, `$XDG_STATE_HOME/cloud-agent/local/NAME.json` (else ~/.local/state/cloud-agent/local/NAME.json) or the `stateFile` setting, mode 0600, written atomically; several agent processes may share it.",
       "aws": "Implemented: EKS clusters with managed node groups, and EC2 instances, through the AWS APIs (HTTPS requests signed with SigV4 by the agent itself; no AWS CLI or SDK needed). Settings, credentials, endpoints, what each method does on AWS, status and error mapping: `x-aws-provider`.",
       "gcp": "GKE clusters and node pools, Compute Engine instances (see `x-gcp-provider`).",
-      "azure": "Accepted and validated; not implemented in this version yet (every operation answers -32008)."
+      "azure": "AKS managed clusters with agent pools, and virtual machines, through Azure Resource Manager (see `x-azure-provider`)."
     },
     "secrets": "Secret settings (secretAccessKey, sessionToken, accessToken, clientSecret) are never echoed: not in results, errors or logs."
   },
@@ -433,6 +433,103 @@ enum OpenRPCDocument {
     "tokenCommand": {
       "usage": "cloud-agent token gcp [--provider NAME [--config FILE]]",
       "output": "One line on stdout: an ExecCredential whose `status.token` is an access token from the provider's credentials (its settings from the config file with --provider, else the environment's), with `expirationTimestamp` when the token's expiry is known.",
+      "exitStatus": "0 with the credential on stdout; 1 with the error on stderr; 2 usage error."
+    }
+  },
+  "x-azure-provider": {
+    "kind": "azure",
+    "summary": "AKS managed clusters and their agent pools, and Linux virtual machines, in one Azure subscription and resource group per provider. The agent calls Azure Resource Manager itself with Microsoft Entra access tokens from the Azure SDKs' DefaultAzureCredential order; it needs no az CLI or SDK. Every ARM mutation that takes time answers 201 or 202 with a long-running operation (`Azure-AsyncOperation`, else `Location`): the agent follows it, no more often than its `Retry-After`, reports what runs in `statusMessage`, and turns a failure into the resource's `failed` status (creates) or the call's error (upgrades, scaling, power actions).",
+    "apis": {
+      "containerService": "Microsoft.ContainerService 2023-11-01: managedClusters PUT (create, upgrade), GET, list (resource group or subscription, following nextLink), DELETE, listClusterUserCredential, upgradeProfiles/default; agentPools PUT (create, scale), GET, list, DELETE; locations/L/kubernetesVersions.",
+      "compute": "Microsoft.Compute 2023-09-01: virtualMachines PUT, GET ($expand=instanceView), list, start, powerOff, deallocate, DELETE.",
+      "network": "Microsoft.Network 2023-09-01: publicIPAddresses and networkInterfaces PUT, GET (and DELETE to clean up after a VM that could not be created)."
+    },
+    "location": "Clusters and VMs are created in the `resourceGroup` setting, in the `location` setting (else the provider's `region`); `createCluster`'s `region` picks another location. `getCluster` looks in the resource group the cluster was last seen in, else the configured one (else, with no resourceGroup configured, in the whole subscription). `listClusters` lists the resource group (the subscription without one); `region` filters by location.",
+    "settings": {
+      "subscriptionId": "The subscription (else AZURE_SUBSCRIPTION_ID); without one every call answers -32602 naming it.",
+      "resourceGroup": "The resource group of clusters and VMs (it must exist; a missing one is -32602 naming `resourceGroup`).",
+      "location": "The Azure region of new clusters and VMs (eastus …).",
+      "accessToken": "An ARM access token, used before every other credential; once ARM refuses it (expired), calls answer -32004.",
+      "tenantId, clientId, clientSecret": "A service principal (client-credentials grant), before the environment's.",
+      "authorityHost": "The Microsoft Entra authority (sovereign clouds), else AZURE_AUTHORITY_HOST, else https://login.microsoftonline.com.",
+      "endpointURL": "The ARM base URL (sovereign clouds; loopback fakes in tests). Plain http only to loopback addresses. A non-public ARM endpoint gets tokens for its own scope (https://HOST/.default).",
+      "subnetId": "The subnet (resource id) of VMs created without `subnet`.",
+      "adminUsername": "The Linux administrator of new VMs (default azureuser); `sshPublicKey` is installed for it."
+    },
+    "credentials": {
+      "order": [
+        "1. the provider's `accessToken`",
+        "2. a service principal with a secret: the provider's tenantId/clientId/clientSecret, else AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET (client-credentials grant at AUTHORITY/TENANT/oauth2/v2.0/token)",
+        "3. workload identity: AZURE_FEDERATED_TOKEN_FILE with AZURE_TENANT_ID and AZURE_CLIENT_ID (the file's token as a client assertion, read again at each refresh)",
+        "4. managed identity: IDENTITY_ENDPOINT with IDENTITY_HEADER (App Service, Container Apps), else the instance metadata service (169.254.169.254), with AZURE_CLIENT_ID for a user-assigned identity",
+        "5. `az account get-access-token`, when az is on PATH"
+      ],
+      "scope": "https://management.azure.com/.default for ARM; the token plugin of AAD cluster kubeconfigs asks for AKS's server application (6dae42f8-4368-4678-94ff-3960e28e3630/.default).",
+      "refresh": "Tokens are cached and refreshed 5 minutes before they expire, once however many calls ask at once. A call ARM answers 401 (InvalidAuthenticationToken, ExpiredAuthenticationToken) gets a fresh token once and is sent again.",
+      "logging": "Which source was used is logged at info level; tokens, client secrets and assertions never are."
+    },
+    "retries": "HTTP 429 (TooManyRequests) and 500, 502, 503, 504 and broken connections are retried: 3 attempts, capped exponential backoff with full jitter, at least the server's Retry-After. Long-running operations are polled no sooner than their Retry-After.",
+    "idempotency": "ARM's PUT is create-or-update, so upgrades and scaling are idempotent by nature: asking again for the state under way answers it as it is. createCluster and createNodePool read first and answer -32003 for a name that exists (a PUT would otherwise update it). createCluster and createInstance with a `clientToken` tag the resource with it (cloud-agent-client-token): the same create again answers that resource instead of -32003.",
+    "defaults": {
+      "version": "AKS's default (none sent)",
+      "nodeCount": 3,
+      "nodeType": "Standard_D4s_v5",
+      "initialNodePool": "default (mode System, Linux, VirtualMachineScaleSets)",
+      "identity": "SystemAssigned",
+      "dnsPrefix": "the cluster name ('_' as '-', at most 54 characters)",
+      "instanceType": "Standard_B2s",
+      "image": "Canonical:ubuntu-24_04-lts:server:latest (a URN publisher:offer:sku:version, or an image resource id)",
+      "osDisk": "StandardSSD_LRS, `diskSizeGb` or the image's size, deleteOption Delete",
+      "network": "a network interface NAME-nic in `subnet` (else the subnetId setting), with a Standard static public IP NAME-ip unless `publicIP` is false; both deleteOption Delete",
+      "sshUser": "adminUsername (azureuser); password authentication off",
+      "userData": "customData (base64)"
+    },
+    "versions": {
+      "source": "Without `cluster`: locations/L/kubernetesVersions, each patch version of each minor that is not a preview, oldest first; `isDefault` marks the newest patch of AKS's default minor; `support` standard. With `cluster`: the cluster's upgradeProfiles/default upgrades (previews left out)."
+    },
+    "statusMapping": {
+      "cluster": {
+        "Creating": "creating",
+        "Updating, Upgrading, Scaling, Starting, Migrating, Canceling": "updating",
+        "Stopping": "stopping",
+        "Deleting": "deleting",
+        "Failed": "failed",
+        "Succeeded, Canceled": "active, or stopped when powerState is Stopped",
+        "(any other)": "unknown"
+      },
+      "nodePool": "as clusters",
+      "instance": {
+        "provisioningState Deleting": "deleting",
+        "provisioningState Failed": "failed",
+        "provisioningState Creating (no power state yet)": "creating",
+        "PowerState/running": "running",
+        "PowerState/starting": "creating",
+        "PowerState/stopping, deallocating": "stopping",
+        "PowerState/stopped, deallocated": "stopped"
+      },
+      "notes": "`providerStatus` is the provisioningState; a VM's `providerState` is its power state (running, deallocated …) once it has one. A stopped (powered-off) VM stays allocated and billed: stop with `deallocate: true` to release it."
+    },
+    "resources": {
+      "cluster": "`id` the ARM resource id; `region` its location; `endpoint` https://FQDN:443; `version` currentKubernetesVersion; `tags` its tags; `nodePools` its agentPoolProfiles. AKS does not put the CA in the cluster resource: `caData` is absent (getKubeconfig has it).",
+      "nodePool": "`id` CLUSTER_ID/agentPools/NAME; `nodeType` vmSize; `version` currentOrchestratorVersion.",
+      "instance": "`id` the ARM resource id (instance methods also take RESOURCEGROUP/NAME or a name in the configured resource group); `zone` the location, or LOCATION-N in availability zone N; `privateIP` and `publicIP` from the primary network interface (read with the VM); `tags` its tags."
+    },
+    "errorMapping": {
+      "-32002": "ResourceNotFound, NotFound, ParentResourceNotFound (HTTP 404)",
+      "-32003": "Conflict, OperationNotAllowed, AnotherOperationInProgress (409) and the like",
+      "-32602": "InvalidParameter and other 400s (`data.param` from the error's target or message), ResourceGroupNotFound (`data.param` resourceGroup)",
+      "-32004": "InvalidAuthenticationToken, ExpiredAuthenticationToken (401, after one token refresh) and the credential chain's own failures",
+      "-32005": "AuthorizationFailed, LinkedAuthorizationFailed (403)",
+      "-32006": "TooManyRequests (429), after retries",
+      "-32009": "everything else, `data.code` ARM's code (the failed operation's own code for an operation that ended with an error), `data.requestId` the x-ms-request-id header; ConnectionError, MalformedResponse, OperationTimedOut"
+    },
+    "kubeconfig": {
+      "shape": "With `authMode` \"azure\" (the default; `format` \"azure\"): the kubeconfig listClusterUserCredential answers, decoded from base64: the cluster's own credentials for clusters with local accounts (a secret: written 0600 when `path` is given), or the kubelogin exec form for Microsoft Entra clusters. With `authMode` \"agent\" (`format` \"exec\"), for Microsoft Entra (aadProfile) clusters only: the same server and CA with an exec credential plugin that runs this agent by its absolute path, `cloud-agent token azure` (plus `--provider NAME --config FILE` for a provider of the config file), so no kubelogin is needed.",
+      "secrets": "None in the agent form: the plugin gets a fresh token each time kubectl needs one."
+    },
+    "tokenCommand": {
+      "usage": "cloud-agent token azure [--provider NAME [--config FILE]]",
+      "output": "One line on stdout: an ExecCredential whose `status.token` is a Microsoft Entra access token for AKS's server application (6dae42f8-4368-4678-94ff-3960e28e3630/.default) from the provider's credentials (its settings from the config file with --provider, else the environment's), with `expirationTimestamp` when the token's expiry is known.",
       "exitStatus": "0 with the credential on stdout; 1 with the error on stderr; 2 usage error."
     }
   },
@@ -1178,7 +1275,7 @@ enum OpenRPCDocument {
         }
       ],
       "summary": "The configured providers, secrets redacted, and which one calls use by default.",
-      "description": "Every configured provider in configuration order: the built-in `local` (unless the config file defines its own provider named `local`), those of the config file, then those added by `configureProvider`. Each entry shows the provider's settings as configured, except that the value of every secret setting (`secretAccessKey`, `sessionToken`, `accessToken`, `clientSecret`) is shown as \"<redacted>\". `implemented` is true for the kinds this version implements (local, aws, gcp) and false for those it only accepts (azure): their operations answer -32008. `region` is shown only when configured (a local provider without one uses `local-1`). Takes no params (any are ignored).",
+      "description": "Every configured provider in configuration order: the built-in `local` (unless the config file defines its own provider named `local`), those of the config file, then those added by `configureProvider`. Each entry shows the provider's settings as configured, except that the value of every secret setting (`secretAccessKey`, `sessionToken`, `accessToken`, `clientSecret`) is shown as \"<redacted>\". `implemented` is true for every kind this version accepts (local, aws, gcp, azure); a kind only accepted, not implemented, would show false and answer -32008. `region` is shown only when configured (a local provider without one uses `local-1`). Takes no params (any are ignored).",
       "paramStructure": "by-name",
       "params": [],
       "result": {
@@ -1285,7 +1382,7 @@ enum OpenRPCDocument {
         }
       ],
       "summary": "Add or replace a provider at run time; answers its description, secrets redacted.",
-      "description": "Params are one flat provider entry, exactly as in the config file's `providers` array: `{name, kind, region?, ...settings}`, where the settings allowed depend on `kind` (each is listed below with the kinds that take it; `x-params-schema` gives the exact shape per kind). A setting the kind does not have, a value of the wrong type or one that fails its check is -32602 naming it (with a suggestion for a near miss such as `Profile`); values are never quoted in errors. `progressToken` and `_meta` are accepted and are not settings.\n\nA new name is added at the end of the list; an existing name (including `local`) is replaced: later calls use the new provider, calls already running finish on the old one (a local provider keeps its resources in its state file, so a replacement with the same file sees the same resources). The change lasts as long as the agent process and is shared by all its sessions (socket connections); it is not written to the config file, and it does not change the default provider.\n\nConfiguring a provider sends nothing to the cloud: an aws provider's credentials are looked up, and its settings used, when a cloud method first goes through it (see `x-aws-provider`). The azure kind is accepted and validated, but this version does not implement it: every cloud method through such a provider answers -32008 (`implemented` is false in the answer). Answers the provider as `listProviders` shows it.",
+      "description": "Params are one flat provider entry, exactly as in the config file's `providers` array: `{name, kind, region?, ...settings}`, where the settings allowed depend on `kind` (each is listed below with the kinds that take it; `x-params-schema` gives the exact shape per kind). A setting the kind does not have, a value of the wrong type or one that fails its check is -32602 naming it (with a suggestion for a near miss such as `Profile`); values are never quoted in errors. `progressToken` and `_meta` are accepted and are not settings.\n\nA new name is added at the end of the list; an existing name (including `local`) is replaced: later calls use the new provider, calls already running finish on the old one (a local provider keeps its resources in its state file, so a replacement with the same file sees the same resources). The change lasts as long as the agent process and is shared by all its sessions (socket connections); it is not written to the config file, and it does not change the default provider.\n\nConfiguring a provider sends nothing to the cloud: an aws provider's credentials are looked up, and its settings used, when a cloud method first goes through it (see `x-aws-provider`). Answers the provider as `listProviders` shows it.",
       "x-params-schema": {
         "$ref": "#/components/schemas/ProviderEntry"
       },
@@ -1717,6 +1814,7 @@ enum OpenRPCDocument {
       "x-local-provider": "Cluster names must be 1 to 40 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit (GKE's rule, the strictest, so names port to every cloud). Versions 1.31, 1.32, 1.33 (default) and 1.34; `nodeCount` 0 to 100; default `nodeType` `local.medium`; any valid region is accepted (default the provider's, `local-1`); `subnets` are recorded but not shown. Creation takes 2 s for the control plane, then 1 s for the `default` node pool (× `timeScale`). The tag `local:simulate` = `failure` makes the creation end `failed` (`providerStatus` FAILED, the pool CREATE_FAILED); with `wait: true` that answers -32009 `ResourceFailed`.",
       "x-aws-provider": "Needs the `eksRoleArn` setting (else -32602 naming it) and at least two `subnets` (EKS wants them in different availability zones; fewer: -32602 naming `subnets`); `nodeCount` > 0 (the default, 3) also needs `nodeRoleArn` (else -32602; pass `nodeCount` 0 for a cluster without nodes). A `region` other than the provider's is -32602. Calls EKS CreateCluster (the `version` given, else EKS's default; `securityGroups` as `securityGroupIds`; `endpointAccess` as `endpointPublicAccess`/`endpointPrivateAccess`, public by default, with `publicAccessCidrs`; `tags`; the caller's `clientToken` as client request token, else a fresh one) and answers the cluster at once (`creating`, `providerStatus` CREATING). Once the control plane is ACTIVE, the agent creates the managed node group `default`: `nodeCount` nodes (desired = minimum = maximum), instance type `nodeType` (default `m6i.large`), the same subnets and tags, role `nodeRoleArn`. Until that node group is active the cluster reports `creating` with `statusMessage` \"creating node group default\" (`providerStatus` ACTIVE), so `wait: true` answers when the cluster has its nodes; if the node group ends CREATE_FAILED the cluster reports `failed` (-32009 `ResourceFailed` with `wait: true`). The node group's create request carries a token derived from the cluster ARN, so two agents taking the step at once create it once. These steps are written first to a journal in the agent's state directory (`$XDG_STATE_HOME/cloud-agent/aws/PROVIDER.json`, mode 0600), so if the agent that began one exits (or restarts), the next agent on the machine that looks at the cluster (getCluster, listClusters, waitClusterReady, deleteCluster) takes it up. A one-shot `cloud-agent call` does not exit before the steps its answer promised are taken, even without `wait`: it prints the result, says on stderr what it is finishing, and stays until then (Ctrl-C leaves the rest to the next agent). A name in use is -32003 (ResourceInUseException); versions, subnets and roles EKS refuses are -32602. Names follow EKS's rule (1 to 100 letters, digits, '-' and '_', starting with a letter or digit).",
       "x-gcp-provider": "projects.locations.clusters.create in `region` if given, else the provider's location: `initialClusterVersion` `version` (a minor such as 1.31 or a full GKE version; GKE's default when absent), one node pool `default` of `nodeCount` (at least 1; 0 is -32602) `nodeType` machines (default e2-standard-4), `subnets[0]` as the subnetwork, `tags` as resourceLabels. Answers the cluster PROVISIONING (`creating`); the create operation is followed: its progress becomes `statusMessage`, its error makes the cluster `failed`. A name in use is -32003 (ALREADY_EXISTS).",
+      "x-azure-provider": "Reads the cluster first (a name that exists is -32003), then PUTs managedClusters/NAME: location, tags, SystemAssigned identity, kubernetesVersion, dnsPrefix, RBAC on, and the system agent pool `default` (count `nodeCount`, vmSize `nodeType`, vnetSubnetID the first of `subnets`); `endpointAccess` private sets apiServerAccessProfile.enablePrivateCluster and `publicAccessCidrs` its authorizedIPRanges. `securityGroups` and `network` are -32602 (AKS manages its security groups; pass subnets). `nodeCount` 0 is -32602 (the system pool needs a node). Answers the cluster `creating`; its operation is followed (a failure makes it `failed` with ARM's message).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2053,6 +2151,7 @@ enum OpenRPCDocument {
       "description": "Answers the cluster, with its node pools, as the cloud reports it now. A cluster whose deletion has completed is gone: -32002. Read-only, safe to retry.",
       "x-aws-provider": "DescribeCluster, then ListNodegroups and DescribeNodegroup for each node group (`nodePools`). `id` is the cluster ARN; `statusMessage` the first EKS health issue, or the agent's phase (see `x-aws-provider.statusMapping.agentPhases`). While the agent tracks an upgrade it also calls DescribeUpdate: an update that failed or was cancelled makes this call answer -32009, once, with `data.code` the update's first error code (`UpdateFailed` when EKS gives none).",
       "x-gcp-provider": "clusters.get where the cluster was last seen, else the configured location, else found in every location (`locations/-`); a running operation of the agent's on it is read too (progress in `statusMessage`; an upgrade that failed answers -32009 `OperationFailed` once).",
+      "x-azure-provider": "managedClusters GET in the resource group it was last seen in, else the configured one (else the whole subscription); a running operation of the agent's is read too (no sooner than its Retry-After): its detail in `statusMessage`, a failed upgrade answers -32009 once with the operation's error.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2256,6 +2355,7 @@ enum OpenRPCDocument {
       "description": "Answers up to `limit` clusters of the provider (of `region` when given), sorted by name, each with its node pools; `nextPageToken` is present when there are more: pass it as `pageToken` to get the next page. Clusters whose deletion has completed are not listed. Read-only, safe to retry.",
       "x-aws-provider": "ListClusters (at most 100 per page, whatever `limit`), then everything getCluster does for each cluster. Clusters come in EKS's order, not sorted by name; `pageToken` and `nextPageToken` are EKS's next token. Every EKS cluster of the region the credentials can see is listed.",
       "x-gcp-provider": "clusters.list of `region` when given, else of every location of the project (`locations/-`), paged by the agent (GKE answers whole lists), sorted by name. Zones GKE reports as missingZones (unreachable) are logged as a warning: the list may then be incomplete.",
+      "x-azure-provider": "managedClusters of the resource group (of the subscription without one), every nextLink page, `region` filtering by location; sorted by name and paged by the agent.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2454,6 +2554,7 @@ enum OpenRPCDocument {
       "x-local-provider": "Deletion takes 1 s for the node pools (if any), then 1 s for the control plane (× `timeScale`).",
       "x-aws-provider": "EKS refuses to delete a cluster that has node groups, so the agent deletes them first: DeleteNodegroup for each (those EKS reports gone or in use are skipped), then it answers the cluster `deleting` with `statusMessage` \"deleting node groups\" (`providerStatus` still EKS's, e.g. ACTIVE) and waits until no node group is left, then calls DeleteCluster (`providerStatus` DELETING). A cluster without node groups is deleted at once. The agent does not check the status itself (unlike the local provider): what EKS refuses answers -32003 (ResourceInUseException). These steps are written first to a journal in the agent's state directory (`$XDG_STATE_HOME/cloud-agent/aws/PROVIDER.json`, mode 0600), so if the agent that began one exits (or restarts), the next agent on the machine that looks at the cluster (getCluster, listClusters, waitClusterReady, deleteCluster) takes it up. A one-shot `cloud-agent call` does not exit before the steps its answer promised are taken, even without `wait`: it prints the result, says on stderr what it is finishing, and stays until then (Ctrl-C leaves the rest to the next agent). Calling deleteCluster again also resumes. Repeating it while `deleting` answers the cluster unchanged; once it is gone, -32002.",
       "x-gcp-provider": "clusters.delete (GKE deletes the node pools with the cluster); the cluster reports STOPPING (`deleting`) until the operation is done, then -32002.",
+      "x-azure-provider": "managedClusters DELETE (202 and a Location/Azure-AsyncOperation): the cluster is `deleting` until ARM no longer reports it.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -2682,6 +2783,7 @@ enum OpenRPCDocument {
       "description": "Answers the cluster once it is `active`, at once if it already is. Always reports progress: a `begin` (\"waiting for cluster NAME to become active\"), a `report` with the cluster's status, phase and the whole resource on every change and at least every 10 s, and an `end`. A cluster that can no longer become active answers -32003 (e.g. `deleting`) or -32009 with `data.code` \"ResourceFailed\" (`failed`); a cluster that does not exist answers -32002. After `timeoutSeconds` (default 3600) it answers -32007; cancelled with `$/cancelRequest` it answers -32800 with the wait's `data`. Neither affects the cluster. Safe to retry; concurrent waits on one cluster share one poll loop.",
       "x-aws-provider": "Polls what getCluster does (against AWS every 5 s, growing to 30 s). A cluster created with nodes becomes `active` only when its node group `default` is active too; one being upgraded, when the EKS update is done.",
       "x-gcp-provider": "Polls clusters.get (and the tracked operation) until RUNNING; ERROR ends the wait with -32009.",
+      "x-azure-provider": "Polls what getCluster does (against Azure every 5 s, growing to 30 s).",
       "x-progress": {
         "begin": "waiting for cluster NAME to become active",
         "report": "WaitProgressReport, on every change and at least every 10 s",
@@ -2833,6 +2935,7 @@ enum OpenRPCDocument {
       "x-local-provider": "The kubeconfig is valid for kubectl but points nowhere: the server is under the reserved `.invalid` domain and the token is a placeholder that grants nothing. `authMode` is refused (-32602, `data.param` \"authMode\"): there is no credential plugin to choose.",
       "x-aws-provider": "The cluster must be ACTIVE or UPDATING on EKS, with an endpoint and a CA (else -32003 \"is STATUS and has no API endpoint yet\"). The kubeconfig names its cluster, context and user after the cluster ARN and authenticates with an exec credential plugin: by default (`authMode` \"agent\") this agent by its absolute path, `cloud-agent token eks --cluster NAME --region REGION` plus the provider's `roleArn`, `externalId`, `profile`, `endpointURL` and, for a provider with its own keys in the config file, `--provider NAME --config FILE`; with `authMode` \"aws-cli\", `aws eks get-token`. It holds no secret (see `x-aws-provider.kubeconfig`).",
       "x-gcp-provider": "Needs RUNNING or RECONCILING with an endpoint. Context `gke_PROJECT_LOCATION_NAME`, server https://ENDPOINT, the cluster CA; exec plugin `cloud-agent token gcp` (+ `--provider NAME --config FILE` for a provider of the config file), or with `authMode` \"gcloud\" `gke-gcloud-auth-plugin`.",
+      "x-azure-provider": "listClusterUserCredential, decoded from base64 (`authMode` \"azure\", the default), or for Microsoft Entra clusters (`authMode` \"agent\" or `format` \"exec\") a kubeconfig whose exec plugin runs `cloud-agent token azure`; see `x-azure-provider.kubeconfig`. A cluster with no FQDN yet, or being created or deleted, is -32003.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -3011,6 +3114,7 @@ enum OpenRPCDocument {
       "x-local-provider": "The control plane takes 1.5 s, then the node pools 1 s (× `timeScale`). Node pools that are not ready (e.g. still being created) keep their version. `nodePools: false` upgrades the control plane only; it is -32602 (`data.param` \"nodePools\") when a node pool would end up more than two minor versions behind.",
       "x-aws-provider": "EKS UpdateClusterVersion: upgrades the control plane only; managed node groups keep their version (`nodePools` defaults to false; `true` is -32602). The cluster must be `active` (else -32003); EKS checks the target (one minor version at a time) and its refusal is -32602. Answers the cluster `updating`, `statusMessage` \"upgrading control plane to VERSION\". The agent tracks the EKS update by its id: the cluster stays `updating` while the update is InProgress; if it fails or is cancelled, the next getCluster (and so a waiting upgradeCluster or waitClusterReady) answers -32009 with `data.code` the update's first error code (`UpdateFailed` when EKS gives none) and a message \"the upgrade of cluster 'NAME' to VERSION failed\" (or \"cancelled\") followed by EKS's errors. Repeating the call with the current version, or the version being upgraded to, answers the cluster as it is.",
       "x-gcp-provider": "clusters.updateMaster to `version`; the cluster is RECONCILING (`updating`, \"upgrading control plane to V (N%)\") until that operation is done. Then, unless `nodePools` is false, the agent upgrades each RUNNING node pool not at the control plane's new version with nodePools.update (`nodeVersion` the control plane's full version, `imageType` the pool's), one pool at a time since GKE runs one operation per cluster at once (a FAILED_PRECONDITION \"another operation is running\" is retried up to 20 times); meanwhile the cluster is `updating` with statusMessage \"upgrading node pool P to V (i of n)\" and the pool `updating` (\"upgrading nodes to V\"). A failed control plane or node pool operation makes the next getCluster (so a waiting upgradeCluster or waitClusterReady) answer -32009 `OperationFailed` once, with GKE's message. These pool upgrades run in the agent that took the call: a one-shot `cloud-agent call upgradeCluster` stays until they are done (Ctrl-C stops them); calling upgradeCluster again with the same version upgrades the pools still behind.",
+      "x-azure-provider": "Reads the cluster's whole resource and PUTs it back with `kubernetesVersion` and, unless `nodePools` is false, every agent pool's `orchestratorVersion` set to `version` (members the agent does not know go back unchanged): one ARM operation that upgrades the control plane, then the pools. The cluster is `updating` (\"upgrading control plane and node pools to V\") until it is done; a failed operation makes the next getCluster answer -32009 with its error, once. Asking for the upgrade under way, or for the version the cluster and its pools have, answers the cluster as it is.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -3280,6 +3384,7 @@ enum OpenRPCDocument {
       "x-local-provider": "Offers 1.31 (extended support), 1.32, 1.33 (the default) and 1.34.",
       "x-aws-provider": "Without `cluster`: EKS DescribeClusterVersions (`isDefault` EKS's default version, `support` `standard` or `extended`). Where that call fails with a provider error (older partitions, test servers), the built-in list 1.30, 1.31 (extended), 1.32, 1.33 (default), 1.34 (standard) answers. With `cluster`: the versions of that list one minor version above the cluster's (DescribeCluster; -32002 if it does not exist).",
       "x-gcp-provider": "getServerConfig of the location: validMasterVersions and the versions of its release channels, oldest first; `isDefault` marks defaultClusterVersion, `releaseChannels` lists the channels (`rapid`, `regular`, `stable`, `extended`) offering each version and `defaultForChannels` the channels whose new clusters get it. With `cluster`: newer patches of its minor and the next minor.",
+      "x-azure-provider": "See `x-azure-provider.versions`.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -3428,6 +3533,7 @@ enum OpenRPCDocument {
       "x-local-provider": "Pool names must be 1 to 12 lowercase letters and digits, starting with a letter (AKS's rule, the strictest). `nodeCount` 0 to 100; default `nodeType` `local.medium`; creation takes 1.5 s (× `timeScale`).",
       "x-aws-provider": "Needs the `nodeRoleArn` setting (else -32602 naming it). DescribeCluster (-32002 if it does not exist), then EKS CreateNodegroup: a managed node group in the cluster's subnets with `nodeCount` nodes (desired = minimum = `nodeCount`, maximum at least 1), instance type `nodeType` (default `m6i.large`), `version` when given (else EKS uses the cluster's), role `nodeRoleArn`. The agent does not check the cluster's status: EKS's refusals are mapped (e.g. a name in use: ResourceInUseException, -32003).",
       "x-gcp-provider": "clusters.nodePools.create (`nodeType` default e2-standard-4, `version` the nodes' version); followed as createCluster is. Refused with -32003 (FAILED_PRECONDITION) while another operation runs on the cluster.",
+      "x-azure-provider": "agentPools PUT (mode User, Linux, VirtualMachineScaleSets, `orchestratorVersion` `version`): -32003 if the cluster has a pool of that name. Names: 1 to 12 lowercase letters and digits starting with a letter.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -3648,6 +3754,7 @@ enum OpenRPCDocument {
       "description": "Answers the node pool as the cloud reports it now. A pool (or cluster) whose deletion has completed is gone: -32002 (`data.name` is \"CLUSTER/POOL\"). Read-only, safe to retry.",
       "x-aws-provider": "DescribeNodegroup. `id` is the node group ARN, `nodeCount` its desired size, `nodeType` its first instance type, `statusMessage` its first health issue; DEGRADED counts as `active`.",
       "x-gcp-provider": "clusters.nodePools.get; `nodeCount` is the size last set by scaleNodePool, else initialNodeCount.",
+      "x-azure-provider": "agentPools GET, with the agent's running operation on it read too (a failed scaling answers -32009 once).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -3762,6 +3869,7 @@ enum OpenRPCDocument {
       "description": "Answers up to `limit` node pools of the cluster, sorted by name; `nextPageToken` is present when there are more. Pools whose deletion has completed are not listed. The same pools are in the cluster's `nodePools`. Read-only, safe to retry.",
       "x-aws-provider": "ListNodegroups (at most 100 per page, whatever `limit`), then DescribeNodegroup for each, in EKS's order (not sorted by name); tokens are EKS's.",
       "x-gcp-provider": "clusters.nodePools.list, paged by the agent.",
+      "x-azure-provider": "agentPools list (every nextLink page), sorted by name.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -3896,6 +4004,7 @@ enum OpenRPCDocument {
       "x-local-provider": "Scaling takes 1 s (× `timeScale`).",
       "x-aws-provider": "DescribeNodegroup: a node group whose desired size already is `nodeCount` is answered unchanged. Otherwise UpdateNodegroupConfig with desired size `nodeCount`, the minimum lowered and the maximum raised (at least 1) as needed so that they keep surrounding it; then the node group as EKS describes it, `updating` with `statusMessage` \"scaling to N nodes\" if EKS still reports it ACTIVE with another size. The agent does not check the status: an update EKS refuses (e.g. while another update runs, ResourceInUseException) is -32003.",
       "x-gcp-provider": "nodePools.setSize; the pool is RECONCILING (`updating`, \"scaling from A to B nodes\") until done.",
+      "x-azure-provider": "Reads the agent pool and PUTs it back with the new `count` (ARM's way to scale); `updating` until its operation is done.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -4125,6 +4234,7 @@ enum OpenRPCDocument {
       "x-local-provider": "Deletion takes 1 s (× `timeScale`).",
       "x-aws-provider": "EKS DeleteNodegroup; answers the node group as EKS returns it (DELETING: `deleting`). Every call goes to EKS (the agent does not answer a `deleting` pool unchanged itself): what EKS refuses is mapped (ResourceInUseException -32003); once the node group is gone, -32002.",
       "x-gcp-provider": "nodePools.delete; STOPPING (`deleting`) until done, then -32002.",
+      "x-azure-provider": "agentPools DELETE: `deleting` until ARM no longer reports it. AKS refuses to delete the last system pool (-32003 or -32602 with its message).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -4332,6 +4442,7 @@ enum OpenRPCDocument {
       "x-local-provider": "Names must be 1 to 63 lowercase letters, digits and hyphens, starting with a letter and ending with a letter or digit (Compute Engine's rule). Defaults: `instanceType` `local.small`, `image` `local-linux-24.04`, `zone` REGIONa; the zone must be one of the provider region's REGIONa, REGIONb, REGIONc (`local-1a` … for `local-1`), else -32602. Any non-empty image and type are accepted; `subnet` is recorded but not shown; `sshPublicKey` and `userData` are checked, then not used. Ids are `i-` and 17 hex digits; the public IP is from 203.0.113.0/24 (reserved for documentation), the private one from 10.0.0.0/8. Start-up takes 1 s (× `timeScale`).",
       "x-aws-provider": "`image` is required: an AMI id (`ami-…`), else -32602 naming `image`. EC2 RunInstances of one instance: `instanceType` (default `t3.micro`), `zone` as the availability zone, `subnet` as the subnet id (without one, EC2's default), `userData` base64-encoded, the `tags` plus a `Name` tag set to `name` (answers show it among `tags`), and the caller's `clientToken` as EC2's client token (else a fresh one per call), so the agent's own retries of the call cannot launch a second instance. `securityGroups` become `SecurityGroupId`s and `keyName` the `KeyName`. With `sshPublicKey` the key is first imported (ImportKeyPair) as the key pair `cloud-agent-` + the first 16 hex digits of the SHA-256 of the key line, reused when it exists, and given to the instance. No name check: EC2 allows several instances with one `Name`, so a create repeated by the client without a `clientToken` launches another instance. The `id` is the EC2 instance id (`i-…`). Names follow the shared rule (1 to 255 bytes, no control characters).",
       "x-gcp-provider": "instances.insert in `zone` (else the zone setting) with requestId (from `clientToken`: the same token, the same UUID): machine type `instanceType` (default e2-medium), boot disk from `image` (an image or family URL; default debian-12), `subnet` as the subnetwork (else the default network), an external IP (ONE_TO_ONE_NAT), `tags` as labels, `userData` as startup-script, `sshPublicKey` in ssh-keys for user cloud-agent. `keyName` is -32602 (Compute has no key pairs). `id` is ZONE/NAME.",
+      "x-azure-provider": "Needs `sshPublicKey` (password login stays off) and a subnet (`subnet`, else the subnetId setting, a resource id). Creates the public IP NAME-ip (Standard, static; not with `publicIP` false) and the network interface NAME-nic (with `securityGroups`' one network security group), waiting for each, then PUTs the VM: vmSize `instanceType`, `image` (a URN or image id), osDisk NAME-osdisk (`diskSizeGb`), `userData` as customData, `zone` an availability zone (1, 2, 3 or LOCATION-N); NIC, public IP and disk with deleteOption Delete. If the VM cannot be created, the interface and IP made for it are deleted again. A name that exists is -32003, unless it carries the same `clientToken` (then that VM is answered).",
       "paramStructure": "by-name",
       "params": [
         {
@@ -4643,6 +4754,7 @@ enum OpenRPCDocument {
       "description": "Answers the instance as the cloud reports it now. A terminated instance stays visible (`state` `deleted`, `providerState` `terminated`) for a while, as on EC2 (one hour on the local provider), then answers -32002. Read-only, safe to retry.",
       "x-aws-provider": "DescribeInstances by id; an unknown or malformed id is -32002. A terminated instance stays visible as long as EC2 describes it.",
       "x-gcp-provider": "instances.get; the id is ZONE/NAME or a bare NAME in the default zone. A create whose operation failed answers -32009 `OperationFailed` with Google's message.",
+      "x-azure-provider": "virtualMachines GET with $expand=instanceView (the power state), then its primary network interface and public IP for the addresses.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -4780,6 +4892,7 @@ enum OpenRPCDocument {
       "description": "Answers up to `limit` instances, sorted by name (then id); `nextPageToken` is present when there are more. With `tags` and/or `states`, only the instances matching all of them are listed, and the filter applies before paging (a page is never thinned by it; pass the same filter with `pageToken`). Terminated instances stay listed for a while, as on EC2 (one hour on the local provider). Read-only, safe to retry.",
       "x-aws-provider": "DescribeInstances, one page: EC2 pages hold 5 to 1000 instances, so a `limit` below 5 asks for 5 (a page may then hold up to 5). EC2's order (not sorted by name); tokens are EC2's. Every instance of the region the credentials can see is listed, terminated ones while EC2 still shows them. `tags` become `tag:KEY` filters and `states` an `instance-state-name` filter (creating: pending, deleting: shutting-down, deleted: terminated), so EC2 filters before it pages; `states` of only `failed` lists nothing without a call.",
       "x-gcp-provider": "With `zone`: instances.list of that zone; else instances.aggregatedList (every zone). `tags` are label filters applied by Compute before paging; `states` are applied to each page. Tokens are Compute's.",
+      "x-azure-provider": "virtualMachines of the resource group (every nextLink page), each read as getInstance reads it; `tags`, `zone` and `states` filter; sorted by name and paged by the agent.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -5041,6 +5154,7 @@ enum OpenRPCDocument {
       "x-local-provider": "Start-up takes 1 s (× `timeScale`).",
       "x-aws-provider": "Answers an instance that is `running` or starting (`creating`) unchanged and refuses a terminated one (`deleting`, `deleted`) with -32003; otherwise EC2 StartInstances, whose refusals are mapped (e.g. a `stopping` instance: IncorrectInstanceState, -32003). Answers the instance as DescribeInstances then shows it (the state EC2's answer gave, if the description still shows the previous one).",
       "x-gcp-provider": "instances.start with a requestId; STAGING (`creating`) until RUNNING.",
+      "x-azure-provider": "virtualMachines start: `creating` (\"starting\") until it runs.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -5241,6 +5355,7 @@ enum OpenRPCDocument {
       "x-local-provider": "Stopping takes 1 s (× `timeScale`).",
       "x-aws-provider": "Answers an instance that is `stopped` or `stopping` unchanged; otherwise EC2 StopInstances, whose refusals are mapped (IncorrectInstanceState: -32003). Answers the instance as DescribeInstances then shows it.",
       "x-gcp-provider": "instances.stop with a requestId; STOPPING until TERMINATED (`stopped`; the instance still exists).",
+      "x-azure-provider": "virtualMachines powerOff (the VM stays allocated and billed), or with `deallocate: true` deallocate (compute released; a stopped VM is deallocated too if asked). `stopping` until done.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -5421,6 +5536,7 @@ enum OpenRPCDocument {
       "x-local-provider": "Termination takes 1 s (× `timeScale`); terminated instances stay listed for one hour (real time, not scaled), then are gone (-32002).",
       "x-aws-provider": "Answers an instance that is `deleting` or `deleted` unchanged; otherwise EC2 TerminateInstances. Terminated instances stay visible as long as EC2 describes them.",
       "x-gcp-provider": "instances.delete with a requestId; `deleting` until the operation is done, then -32002 (a wait for `deleted` answers `deleted`).",
+      "x-azure-provider": "virtualMachines DELETE: the network interface, public IP and OS disk made with it go too (deleteOption Delete). `deleting` until ARM no longer reports it.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -5618,6 +5734,7 @@ enum OpenRPCDocument {
       "description": "Answers the instance once it is `running`, at once if it already is. Always reports progress: a `begin` (\"waiting for instance ID to be running\"), a `report` on every change and at least every 10 s, and an `end`. An instance that will not become running by itself answers -32003 (`stopping`, `stopped`, `deleting`, `deleted`) or -32009 `ResourceFailed` (`failed`); an unknown id answers -32002. After `timeoutSeconds` (default 1800) it answers -32007; cancelled with `$/cancelRequest`, -32800 with the wait's `data`. Neither affects the instance. Safe to retry; concurrent waits on one instance share one poll loop.",
       "x-aws-provider": "Polls DescribeInstances (against AWS every 5 s, growing to 30 s).",
       "x-gcp-provider": "Polls instances.get until RUNNING.",
+      "x-azure-provider": "Polls what getInstance does (against Azure every 5 s, growing to 30 s).",
       "x-progress": {
         "begin": "waiting for instance ID to be running",
         "report": "WaitProgressReport, on every change and at least every 10 s",

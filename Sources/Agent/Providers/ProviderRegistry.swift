@@ -1,4 +1,5 @@
 import AWSProvider
+import AzureProvider
 import GCPProvider
 import CloudCore
 import Diagnostics
@@ -99,7 +100,8 @@ public actor ProviderRegistry {
             return GCPCloudProvider(configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger,
                                     invocation: invocation)
         case .azure:
-            return PendingCloudProvider(name: configuration.name, kind: configuration.kind)
+            return AzureCloudProvider(configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger,
+                                      invocation: invocation)
         }
     }
 }
