@@ -355,13 +355,12 @@ public actor AWSCloudProvider: CloudProvider {
 
     public func createInstance(_ request: CreateInstanceRequest) async throws -> Instance {
         try request.validate()
-        if request.diskSizeGb != nil || request.publicIP != nil {
-            throw CloudProviderError.invalidRequest(field: request.diskSizeGb != nil ? "diskSizeGb" : "publicIP",
-                                                    reason: "is not supported by the aws provider yet (the subnet's and the AMI's defaults apply)")
-        }
         guard let image = request.image else {
             throw CloudProviderError.invalidRequest(field: "image", reason: "EC2 needs an AMI id (ami-…) for the instance")
         }
+        // A root volume of another size needs the AMI's root device name.
+        var rootVolume: (device: String, sizeGb: Int)?
+        if let size = request.diskSizeGb { rootVolume = (try await ec2.rootDeviceName(imageId: image), size) }
         var keyName = request.keyName
         if let key = request.sshPublicKey { keyName = try await ec2.importKeyPair(publicKey: key) }
         var tags = request.tags
@@ -369,7 +368,8 @@ public actor AWSCloudProvider: CloudProvider {
         let launched = try await ec2.runInstance(imageId: image, instanceType: request.instanceType ?? Self.defaultInstanceType,
                                                  subnetId: request.subnet, securityGroupIds: request.securityGroups,
                                                  availabilityZone: request.zone, keyName: keyName,
-                                                 userData: request.userData, tags: tags, clientToken: request.clientToken ?? UUID().uuidString)
+                                                 userData: request.userData, tags: tags, clientToken: request.clientToken ?? UUID().uuidString,
+                                                 rootVolume: rootVolume, associatePublicIP: request.publicIP)
         return launched.instance(provider: name)
     }
 

@@ -187,6 +187,14 @@ private final class Phases: Sendable {
         let listed = try await aws.listInstances(PageRequest(limit: 1000))
         #expect(listed.items.contains { $0.id == launched.id && $0.name == "web server 1" })
 
+        // A bigger root volume and no public address, as moto's EC2 takes them.
+        var sized = CreateInstanceRequest(name: "web server 2", image: "ami-03cf127a", subnet: moto.subnets.first)
+        sized.diskSizeGb = 64
+        sized.publicIP = false
+        let second = try await aws.createInstance(sized)
+        #expect(second.id.hasPrefix("i-") && second.publicIP == nil)
+        _ = try await aws.terminateInstance(id: second.id)
+
         let terminating = try await aws.terminateInstance(id: launched.id)
         #expect(terminating.state == .deleting || terminating.state == .deleted)
         let terminated = try await aws.waitInstance(id: launched.id, until: .deleted, lastKnown: terminating, options: WaitOptions(timeout: .seconds(60)))

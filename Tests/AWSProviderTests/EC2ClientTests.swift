@@ -286,21 +286,30 @@ private func ec2Error(_ code: String, _ message: String) -> String {
         #expect(body.contains("&KeyName=ops%20key&"))
     }
 
-    @Test func optionsEC2DoesNotTakeYetAreNamed() async throws {
+    @Test func aDiskSizeUsesTheAMIsRootDeviceAndAPublicIPChoiceGoesOnTheInterface() async throws {
+        let image = """
+            <DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><imagesSet><item>\
+            <imageId>ami-bff32ccc</imageId><rootDeviceName>/dev/xvda</rootDeviceName><rootDeviceType>ebs</rootDeviceType>\
+            </item></imagesSet></DescribeImagesResponse>
+            """
+        let transport = ScriptedTransport(.xml(200, image), .xml(200, runInstancesResponse))
         let aws = AWSCloudProvider(
             configuration: ProviderConfiguration(name: "prod", kind: .aws, region: "us-east-1",
                                                  settings: ["accessKeyId": .string("AKIDEXAMPLE"), "secretAccessKey": .string("secret")]),
             environment: ["HOME": "/nonexistent"], logger: Logger(label: "t", sink: LogSink(fileDescriptor: 2, level: .off)),
-            transport: ScriptedTransport(), metadataTransport: ScriptedTransport())
-        var request = CreateInstanceRequest(name: "web", image: "ami-1")
+            transport: transport, metadataTransport: transport)
+        var request = CreateInstanceRequest(name: "web", image: "ami-bff32ccc", subnet: "subnet-1")
+        request.securityGroups = ["sg-1"]
         request.diskSizeGb = 50
-        guard case .invalidRequest(let field, _)? = await { () async -> CloudProviderError? in
-            do { _ = try await aws.createInstance(request); return nil } catch { return error as? CloudProviderError }
-        }() else {
-            Issue.record("expected an invalid request")
-            return
-        }
-        #expect(field == "diskSizeGb")
+        request.publicIP = false
+        _ = try await aws.createInstance(request)
+        #expect(transport.bodies.first == "Action=DescribeImages&Version=2016-11-15&ImageId.1=ami-bff32ccc")
+        let body = try #require(transport.bodies.last)
+        #expect(body.contains("&NetworkInterface.1.DeviceIndex=0&NetworkInterface.1.AssociatePublicIpAddress=false&NetworkInterface.1.DeleteOnTermination=true"
+                              + "&NetworkInterface.1.SubnetId=subnet-1&NetworkInterface.1.SecurityGroupId.1=sg-1&"), "\(body)")
+        #expect(!body.contains("&SubnetId=") && !body.contains("&SecurityGroupId.1="), "EC2 refuses them beside a network interface")
+        #expect(body.contains("&BlockDeviceMapping.1.DeviceName=%2Fdev%2Fxvda&BlockDeviceMapping.1.Ebs.VolumeSize=50"
+                              + "&BlockDeviceMapping.1.Ebs.VolumeType=gp3&BlockDeviceMapping.1.Ebs.DeleteOnTermination=true"), "\(body)")
     }
 
     @Test func anInstanceFilterBecomesTagAndStateFilters() throws {

@@ -25,13 +25,30 @@ struct EC2Client: Sendable {
     ///     `Name` tag is what the console shows as its name.
     ///   - clientToken: makes a resent request return the instance the first one launched,
     ///     instead of launching another.
+    ///   - rootVolume: the root device's name and size in GiB, for a root volume (gp3, deleted
+    ///     with the instance) other than the AMI's.
+    ///   - associatePublicIP: whether the instance gets a public IPv4 address; nil leaves it to
+    ///     the subnet. Given, the subnet and security groups go on the primary network interface
+    ///     (`NetworkInterface.1`), as EC2 requires.
     func runInstance(imageId: String, instanceType: String, subnetId: String?, securityGroupIds: [String] = [],
                      availabilityZone: String?, keyName: String?, userData: String?, tags: [String: String],
-                     clientToken: String) async throws -> EC2Instance {
+                     clientToken: String, rootVolume: (device: String, sizeGb: Int)? = nil,
+                     associatePublicIP: Bool? = nil) async throws -> EC2Instance {
         var params = [("ImageId", imageId), ("InstanceType", instanceType), ("MinCount", "1"), ("MaxCount", "1"),
                       ("ClientToken", clientToken)]
-        if let subnetId { params.append(("SubnetId", subnetId)) }
-        params += QueryForm.list("SecurityGroupId", securityGroupIds)
+        if let associatePublicIP {
+            params += [("NetworkInterface.1.DeviceIndex", "0"), ("NetworkInterface.1.AssociatePublicIpAddress", String(associatePublicIP)),
+                       ("NetworkInterface.1.DeleteOnTermination", "true")]
+            if let subnetId { params.append(("NetworkInterface.1.SubnetId", subnetId)) }
+            params += QueryForm.list("NetworkInterface.1.SecurityGroupId", securityGroupIds)
+        } else {
+            if let subnetId { params.append(("SubnetId", subnetId)) }
+            params += QueryForm.list("SecurityGroupId", securityGroupIds)
+        }
+        if let rootVolume {
+            params += [("BlockDeviceMapping.1.DeviceName", rootVolume.device), ("BlockDeviceMapping.1.Ebs.VolumeSize", String(rootVolume.sizeGb)),
+                       ("BlockDeviceMapping.1.Ebs.VolumeType", "gp3"), ("BlockDeviceMapping.1.Ebs.DeleteOnTermination", "true")]
+        }
         if let availabilityZone { params.append(("Placement.AvailabilityZone", availabilityZone)) }
         if let keyName { params.append(("KeyName", keyName)) }
         if let userData { params.append(("UserData", Data(userData.utf8).base64EncodedString())) }
@@ -101,6 +118,16 @@ struct EC2Client: Sendable {
             // Imported before: the name is the key's fingerprint, so it is the same key.
         }
         return name
+    }
+
+    /// `DescribeImages` of one AMI: the name of its root device (`/dev/xvda`, `/dev/sda1` …).
+    func rootDeviceName(imageId: String) async throws -> String {
+        let tree = try await call("DescribeImages", [("ImageId.1", imageId)], subject: .init(resourceType: "image", name: imageId))
+        guard let image = tree.items("imagesSet").first else {
+            throw CloudProviderError.invalidRequest(field: "image", reason: "EC2 has no AMI \(imageId) in this region")
+        }
+        guard let device = image.string("rootDeviceName") else { throw Self.malformed("DescribeImages", "an image without rootDeviceName") }
+        return device
     }
 
     // MARK: - Plumbing
