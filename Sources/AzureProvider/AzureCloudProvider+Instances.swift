@@ -222,15 +222,21 @@ extension AzureCloudProvider {
         let group = try resourceGroup
         let listed = try await machines.list(resourceGroup: group)
         var instances: [Instance] = []
-        for vm in listed {
-            guard let vmName = vm.name, filter.tags.allSatisfy({ vm.tags?[$0.key] == $0.value }) else { continue }
-            if let zone = filter.zone, AzureStatusMapping.zone(of: vm) != zone, vm.location != zone { continue }
-            let instance: Instance
+        let machines = try self.machines
+        for listedVM in listed {
+            guard let vmName = listedVM.name, filter.tags.allSatisfy({ listedVM.tags?[$0.key] == $0.value }) else { continue }
+            if let zone = filter.zone, AzureStatusMapping.zone(of: listedVM) != zone, listedVM.location != zone { continue }
+            // Read again for the power state (lists carry no instance view). The agent's
+            // operations are left for getInstance to report, so a list never eats their errors.
+            let vmGroup = AzureStatusMapping.resourceGroup(of: listedVM.id) ?? group
+            let vm: AzureVirtualMachine
             do {
-                instance = try await getInstance(id: vm.id ?? "\(group)/\(vmName)")
+                vm = try await machines.get(resourceGroup: vmGroup, vmName)
             } catch CloudProviderError.notFound {
                 continue  // Deleted between the list and the read.
             }
+            var instance = await instanceView(vm, group: vmGroup, name: vmName)
+            if instanceOperations[Self.key(vmGroup, vmName)]?.kind == "delete" { instance.state = .deleting }
             if filter.states.isEmpty || filter.states.contains(instance.state) { instances.append(instance) }
         }
         return try Pagination.page(of: instances.sorted { ($0.name, $0.id) < ($1.name, $1.id) }, key: { "\($0.name)\u{1F}\($0.id)" }, request: page)

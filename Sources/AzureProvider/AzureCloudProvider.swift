@@ -214,7 +214,13 @@ public actor AzureCloudProvider: CloudProvider {
     }
 
     public func getCluster(name clusterName: String) async throws -> KubernetesCluster {
-        let cluster = try await describe(clusterName)
+        let cluster: AKSManagedCluster
+        do {
+            cluster = try await describe(clusterName)
+        } catch CloudProviderError.notFound {
+            if clusterOperations[clusterName]?.kind == "deleteCluster" { clusterOperations[clusterName] = nil }
+            throw CloudProviderError.notFound(resourceType: "cluster", name: clusterName)
+        }
         var view = AzureStatusMapping.kubernetesCluster(cluster, name: clusterName, provider: name, id: cluster.id ?? clusterName)
         try await applyOperation(to: &view)
         return view
