@@ -17,17 +17,6 @@ import TestSupport
          "endpointURL": .string(fake.baseURL.absoluteString), "accessToken": "ya29.fake-token"]
     }
 
-    /// Sends a request and collects its `$/progress` values until its response.
-    private func progressAndResponse(_ agent: LocalAgent, _ method: String, _ params: JSONValue) async throws -> ([JSONValue], JSONValue) {
-        let id = agent.send(method, params)
-        var progress: [JSONValue] = []
-        while true {
-            let message = try await agent.connection.first { $0["id"] == .int(id) || $0[path: "params", "token"] == .int(id) }
-            if message["method"] == nil { return (progress, message) }
-            progress.append(message[path: "params", "value"] ?? .null)
-        }
-    }
-
     /// The nodePools.update calls the fake received: pool name and body.
     private func nodePoolUpdates(_ fake: FakeGoogleCloud) throws -> [(pool: String, body: JSONValue)] {
         try fake.receivedRequests.filter { $0.method == "PUT" && $0.url.path.contains("/nodePools/") }.map {
@@ -111,7 +100,7 @@ import TestSupport
         #expect(master["nodePools"]?.arrayValue?.compactMap { $0["version"]?.stringValue }.allSatisfy { $0.hasPrefix("1.30.") } == true)
         #expect(try nodePoolUpdates(fake).isEmpty)
 
-        let (progress, response) = try await progressAndResponse(agent, "upgradeCluster", ["provider": "gke", "name": "pools", "version": "1.31", "wait": true])
+        let (progress, response) = try await agent.progressAndResponse("upgradeCluster", ["provider": "gke", "name": "pools", "version": "1.31", "wait": true])
         let upgraded = try #require(response["result"], "\(response)")
         #expect(upgraded["status"] == "active")
         #expect(upgraded["nodePools"]?.arrayValue?.map { $0["version"] } == [.string(target), .string(target)])

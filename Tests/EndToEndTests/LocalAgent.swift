@@ -58,6 +58,17 @@ final class LocalAgent: Sendable {
         return id
     }
 
+    /// Sends a request and collects its `$/progress` values until its response.
+    func progressAndResponse(_ method: String, _ params: JSONValue) async throws -> (progress: [JSONValue], response: JSONValue) {
+        let id = send(method, params)
+        var progress: [JSONValue] = []
+        while true {
+            let message = try await connection.first { $0["id"] == .int(id) || $0[path: "params", "token"] == .int(id) }
+            if message["method"] == nil { return (progress, message) }
+            progress.append(message[path: "params", "value"] ?? .null)
+        }
+    }
+
     /// Sends a request and waits for its whole response message.
     func call(_ method: String, _ params: JSONValue = [:], timeout: Double = LineConnection.defaultTimeout) async throws -> JSONValue {
         try await connection.response(send(method, params), timeout: timeout)
