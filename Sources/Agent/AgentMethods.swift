@@ -38,14 +38,23 @@ public enum AgentMethods {
         table.register(TerminateInstance.self) { try await TerminateInstance.run($0, $1, providers) }
         table.register(WaitInstanceReady.self) { try await WaitInstanceReady.run($0, $1, providers) }
 
+        MCPAdapter.register(in: &table)
         let requestMethods = (table.methodNames + [Initialize.name] + Session.builtInRequests).sorted()
-        table.register(Initialize.self) { _, _ in
-            Initialize.Result(
-                serverInfo: .init(name: AgentInfo.name, version: AgentInfo.version),
-                protocolVersion: AgentInfo.protocolVersion,
-                capabilities: .init(methods: requestMethods,
-                                    notifications: Session.builtInNotifications.sorted(),
-                                    transports: AgentInfo.transports))
+        let native = Initialize.Result(
+            serverInfo: .init(name: AgentInfo.name, version: AgentInfo.version),
+            protocolVersion: AgentInfo.protocolVersion,
+            capabilities: .init(methods: requestMethods,
+                                notifications: Session.builtInNotifications.sorted(),
+                                transports: AgentInfo.transports))
+        let nativeJSON = (try? JSONValue(encoding: native)) ?? .object([:])
+        table.register(Initialize.name) { params, context in
+            // An MCP client gets MCP's answer, and MCP's progress notifications from now on.
+            if MCPAdapter.isMCP(params) {
+                context.traits.speaksMCP = true
+                return MCPAdapter.initializeResult(params)
+            }
+            _ = try ParamsDecoder.decode(Initialize.Params.self, from: params)
+            return nativeJSON
         }
         return table
     }

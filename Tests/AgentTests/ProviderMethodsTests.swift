@@ -7,12 +7,7 @@ import Testing
 
 @Suite struct ProviderMethodsTests {
     let state = "\(NSTemporaryDirectory())/agent-tests/\(UUID().uuidString)"
-    var table: MethodTable {
-        AgentMethods.makeTable(providers: ProviderRegistry(
-            configuration: AgentConfiguration(providers: [ProviderConfiguration(name: "local", kind: .local, settings: ["timeScale": .number(0)])]),
-            paths: AgentPaths(configFile: "/nonexistent", configFileIsExplicit: false, stateDirectory: state),
-            logger: Logger(label: "t")))
-    }
+    var table: MethodTable { testTable(stateDirectory: state) }
 
     private func call(_ table: MethodTable, _ method: String, _ params: JSONValue? = nil) async -> Result<JSONValue, RPCError> {
         let response = await table.respond(id: RequestID(1), method: method, params: params,

@@ -533,6 +533,18 @@ enum OpenRPCDocument {
       "exitStatus": "0 with the credential on stdout; 1 with the error on stderr; 2 usage error."
     }
   },
+  "x-mcp": {
+    "summary": "The same agent serves Model Context Protocol clients on the same transports (stdio, socket): `initialize` with an MCP revision, `notifications/initialized` (ignored), `tools/list`, `tools/call`, `ping`, `notifications/progress` (sent) and `notifications/cancelled` (received). A `server/discover` probe (newer MCP revisions) answers -32601, after which MCP clients fall back to `initialize`.",
+    "revisions": [
+      "2024-11-05",
+      "2025-03-26",
+      "2025-06-18",
+      "2025-11-25"
+    ],
+    "tools": "One per cloud method and listProviders; see `tools/list` and `tools/call`.",
+    "progress": "For a request carrying `_meta.progressToken`: `notifications/progress` `{progressToken, progress, total?, message}`, `progress` growing with each notification (and `total` 100 when the step has a percentage), the messages those of `$/progress`. Requests without a token get none.",
+    "cancellation": "`notifications/cancelled` `{requestId}` cancels like `$/cancelRequest`; the cancelled call still gets its -32800 answer, which MCP clients ignore."
+  },
   "methods": [
     {
       "name": "initialize",
@@ -542,7 +554,7 @@ enum OpenRPCDocument {
         }
       ],
       "summary": "Optional handshake: who the agent is and what it answers.",
-      "description": "Optional; a client may call any method without it. All params are optional and unknown fields are ignored. The result lists every request method the agent answers (sorted; `exit` and `$/cancelRequest`, being notifications, are listed under `notifications`) and the client-to-server notifications it accepts.",
+      "description": "Optional; a client may call any method without it. All params are optional and unknown fields are ignored. The result lists every request method the agent answers (sorted; `exit` and `$/cancelRequest`, being notifications, are listed under `notifications`) and the client-to-server notifications it accepts.\n\nModel Context Protocol: an `initialize` whose `protocolVersion` is an MCP revision (2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25; or another revision sent with MCP's `capabilities` and `clientInfo`) gets MCP's answer instead: `protocolVersion` (the client's when the agent speaks it, else 2025-11-25), `capabilities` `{\"tools\": {\"listChanged\": false}}`, `serverInfo` and `instructions`; see `x-mcp`. From then on the session sends `notifications/progress` (for requests whose `_meta.progressToken` is set) instead of `$/progress`, and accepts `notifications/cancelled` (`requestId`) as `$/cancelRequest`.",
       "paramStructure": "by-name",
       "params": [
         {
@@ -1228,6 +1240,281 @@ enum OpenRPCDocument {
                   "name": "waitInstanceReady"
                 }
               ]
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "tools/list",
+      "tags": [
+        {
+          "$ref": "#/components/tags/lifecycle"
+        }
+      ],
+      "summary": "MCP: the tools, one per cloud method.",
+      "description": "Model Context Protocol `tools/list`: one tool per cloud method (the cluster, node pool and instance methods) and `listProviders`, named as the method, with its summary and description and an `inputSchema` built from its params in this document. `configureProvider` is not a tool (a model should not pass credentials through tool calls). All tools come in one page (no `nextCursor`); `cursor` is ignored. Answers every client, MCP or not.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "cursor",
+          "required": false,
+          "description": "MCP's page cursor; ignored (one page).",
+          "schema": {
+            "type": "string"
+          }
+        }
+      ],
+      "result": {
+        "name": "ToolList",
+        "schema": {
+          "type": "object",
+          "required": [
+            "tools"
+          ],
+          "properties": {
+            "tools": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "name",
+                  "description",
+                  "inputSchema"
+                ],
+                "properties": {
+                  "name": {
+                    "type": "string",
+                    "description": "The method name."
+                  },
+                  "title": {
+                    "type": "string",
+                    "description": "The method's summary."
+                  },
+                  "description": {
+                    "type": "string",
+                    "description": "The method's summary and description."
+                  },
+                  "inputSchema": {
+                    "type": "object",
+                    "description": "JSON Schema of the arguments: the method's params (without progressToken and _meta) with their descriptions, every $ref resolved."
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "list-tools",
+          "params": [],
+          "result": {
+            "name": "ToolList",
+            "value": {
+              "tools": [
+                {
+                  "name": "getCluster",
+                  "title": "Get one cluster by name.",
+                  "description": "Get one cluster by name.\n\n…",
+                  "inputSchema": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": [
+                      "name"
+                    ],
+                    "properties": {
+                      "name": {
+                        "type": "string",
+                        "description": "The cluster's name."
+                      }
+                    }
+                  }
+                }
+              ]
+            }
+          }
+        }
+      ]
+    },
+    {
+      "name": "tools/call",
+      "tags": [
+        {
+          "$ref": "#/components/tags/lifecycle"
+        }
+      ],
+      "summary": "MCP: run a tool (a cloud method) and answer its result as MCP content.",
+      "description": "Model Context Protocol `tools/call`: runs the method `name` with `arguments` as its params. Its result comes back as `structuredContent` and as one `text` content item holding the same JSON, with `isError` false. A method that fails is a tool error, not a JSON-RPC error: `isError` true, the message and code as text, and `structuredContent` `{\"error\": {code, message, data}}`. A `name` that is not a tool is -32602 (`data.param` \"name\"); a cancelled call answers -32800. `_meta.progressToken` asks for `notifications/progress` (MCP sessions) while a `wait` runs.",
+      "paramStructure": "by-name",
+      "params": [
+        {
+          "name": "name",
+          "required": true,
+          "description": "The tool (method) name, as tools/list answers it.",
+          "schema": {
+            "type": "string"
+          }
+        },
+        {
+          "name": "arguments",
+          "required": false,
+          "description": "The method's params. Default: none.",
+          "schema": {
+            "type": "object"
+          }
+        }
+      ],
+      "result": {
+        "name": "ToolResult",
+        "schema": {
+          "type": "object",
+          "required": [
+            "content",
+            "isError"
+          ],
+          "properties": {
+            "content": {
+              "type": "array",
+              "items": {
+                "type": "object",
+                "required": [
+                  "type",
+                  "text"
+                ],
+                "properties": {
+                  "type": {
+                    "const": "text"
+                  },
+                  "text": {
+                    "type": "string"
+                  }
+                }
+              }
+            },
+            "structuredContent": {
+              "type": "object",
+              "description": "The method's result, or {\"error\": …} for a tool error."
+            },
+            "isError": {
+              "type": "boolean"
+            }
+          }
+        }
+      },
+      "errors": [
+        {
+          "$ref": "#/components/errors/InvalidParams"
+        },
+        {
+          "$ref": "#/components/errors/InternalError"
+        },
+        {
+          "$ref": "#/components/errors/RequestCancelled"
+        },
+        {
+          "$ref": "#/components/errors/ShuttingDown"
+        }
+      ],
+      "examples": [
+        {
+          "name": "call-a-tool",
+          "params": [
+            {
+              "name": "name",
+              "value": "getAvailableVersions"
+            },
+            {
+              "name": "arguments",
+              "value": {}
+            }
+          ],
+          "result": {
+            "name": "ToolResult",
+            "value": {
+              "content": [
+                {
+                  "type": "text",
+                  "text": "{\"versions\":[{\"isDefault\":false,\"support\":\"extended\",\"version\":\"1.31\"},{\"isDefault\":false,\"support\":\"standard\",\"version\":\"1.32\"},{\"isDefault\":true,\"support\":\"standard\",\"version\":\"1.33\"},{\"isDefault\":false,\"support\":\"standard\",\"version\":\"1.34\"}]}"
+                }
+              ],
+              "isError": false,
+              "structuredContent": {
+                "versions": [
+                  {
+                    "isDefault": false,
+                    "support": "extended",
+                    "version": "1.31"
+                  },
+                  {
+                    "isDefault": false,
+                    "support": "standard",
+                    "version": "1.32"
+                  },
+                  {
+                    "isDefault": true,
+                    "support": "standard",
+                    "version": "1.33"
+                  },
+                  {
+                    "isDefault": false,
+                    "support": "standard",
+                    "version": "1.34"
+                  }
+                ]
+              }
+            }
+          }
+        },
+        {
+          "name": "a-tool-error",
+          "params": [
+            {
+              "name": "name",
+              "value": "getCluster"
+            },
+            {
+              "name": "arguments",
+              "value": {
+                "name": "nope"
+              }
+            }
+          ],
+          "result": {
+            "name": "ToolResult",
+            "value": {
+              "content": [
+                {
+                  "type": "text",
+                  "text": "cluster 'nope' was not found (error -32002)"
+                }
+              ],
+              "isError": true,
+              "structuredContent": {
+                "error": {
+                  "code": -32002,
+                  "data": {
+                    "name": "nope",
+                    "resourceType": "cluster",
+                    "type": "notFound"
+                  },
+                  "message": "cluster 'nope' was not found"
+                }
+              }
             }
           }
         }

@@ -61,6 +61,17 @@ public struct MethodTable: Sendable {
         }
     }
 
+    /// Runs `method` for another method that serves it under its own name (an MCP
+    /// `tools/call`): answers its result, or throws its error as a wire error.
+    public func invoke(_ method: String, params: JSONValue?, context: RequestContext) async throws(RPCError) -> JSONValue {
+        guard let handler = handlers[method] else { throw .methodNotFound(method) }
+        do {
+            return try await handler(params, context)
+        } catch {
+            throw translate(error)
+        }
+    }
+
     /// A handler's error as a wire error: its own `RPCError`, else the translator's, else
     /// cancellation if the request was cancelled, else an internal error.
     private func translate(_ error: any Error) -> RPCError {

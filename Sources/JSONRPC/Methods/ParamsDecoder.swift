@@ -1,6 +1,6 @@
 /// Decodes named params into a method's `Params` type and explains failures param by param.
-enum ParamsDecoder {
-    static func decode<Params: Decodable>(_ type: Params.Type, from params: JSONValue?) throws -> Params {
+public enum ParamsDecoder {
+    public static func decode<Params: Decodable>(_ type: Params.Type, from params: JSONValue?) throws -> Params {
         let object: JSONValue
         switch params {
         case nil: object = .object([:])

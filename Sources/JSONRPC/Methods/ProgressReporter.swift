@@ -41,6 +41,13 @@ public final class ProgressReporter: Sendable {
     /// A reporter that sends nothing.
     public static let disabled = ProgressReporter(token: nil) { _, _ in }
 
+    /// The token of an MCP request: `_meta.progressToken` only (MCP sends progress only when
+    /// the client asked for it).
+    public static func mcpToken(params: JSONValue?) -> JSONValue? {
+        guard let candidate = params?["_meta"]?["progressToken"], RequestID(candidate) != nil else { return nil }
+        return candidate
+    }
+
     /// Picks the token: `progressToken` param, else `_meta.progressToken`, else the request id.
     public static func token(params: JSONValue?, id: RequestID?) -> JSONValue? {
         for candidate in [params?["progressToken"], params?["_meta"]?["progressToken"]] {
@@ -93,6 +100,19 @@ public final class ProgressReporter: Sendable {
 }
 
 extension ProgressReporter.Event {
+    /// The params of an MCP `notifications/progress`: `progress` is the event's number in its
+    /// sequence (MCP wants it to grow), `total` 100 when the event carries a percentage.
+    public func mcpParams(token: JSONValue, sequence: Int) -> JSONValue {
+        var members: [String: JSONValue] = ["progressToken": token, "message": .string(message)]
+        if let percentage {
+            members["progress"] = .int(max(sequence, percentage))
+            members["total"] = .int(max(100, sequence))
+        } else {
+            members["progress"] = .int(sequence)
+        }
+        return .object(members)
+    }
+
     /// The `value` member of a `$/progress` notification.
     public var jsonValue: JSONValue {
         var members = details

@@ -11,6 +11,8 @@ public struct RequestContext: Sendable {
     public let method: String
     /// Sends `$/progress` notifications for this request.
     public let progress: ProgressReporter
+    /// What the serving session knows of its peer (handlers may record that it speaks MCP).
+    public let traits: SessionTraits
     /// The logger of whatever serves the request (the session); see `logger`.
     private let baseLogger: Logger
 
@@ -18,10 +20,11 @@ public struct RequestContext: Sendable {
     public var logger: Logger { baseLogger.child("request \(id?.description ?? "-")") }
 
     /// - Parameter logger: the serving session's logger; the request's label is added on use.
-    public init(id: RequestID?, method: String, progress: ProgressReporter, logger: Logger) {
+    public init(id: RequestID?, method: String, progress: ProgressReporter, logger: Logger, traits: SessionTraits = SessionTraits()) {
         self.id = id
         self.method = method
         self.progress = progress
+        self.traits = traits
         self.baseLogger = logger
     }
 }

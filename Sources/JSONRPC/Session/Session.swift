@@ -36,6 +36,8 @@ public final class Session: Sendable {
     private let options: SessionOptions
     private let logger: Logger
     private let state = Mutex(State())
+    /// What the session learned of its peer (MCP or not).
+    private let traits = SessionTraits()
     private let slots: DispatchSemaphore
     private let readerDone = DispatchSemaphore(value: 0)
     private let onEnd: @Sendable (SessionEnd) -> Void
@@ -219,9 +221,10 @@ public final class Session: Sendable {
 
     private func handleNotification(_ method: String, _ params: JSONValue?) {
         switch method {
-        case "$/cancelRequest":
-            guard let rawID = params?["id"], let id = RequestID(rawID) else {
-                logger.debug("ignored $/cancelRequest without a valid id")
+        case "$/cancelRequest", "notifications/cancelled":
+            // MCP names the request `requestId`.
+            guard let rawID = params?["id"] ?? params?["requestId"], let id = RequestID(rawID) else {
+                logger.debug("ignored \(method) without a valid id")
                 return
             }
             cancel(id)
@@ -276,12 +279,26 @@ public final class Session: Sendable {
         slots.wait()
         let writer = self.writer
         // Notifications have no one waiting on them, so they report no progress.
-        let token = isNotification ? nil : ProgressReporter.token(params: params, id: id)
-        let progress = token == nil ? ProgressReporter.disabled : ProgressReporter(token: token) { token, event in
-            writer.send(.notification(method: "$/progress", params: ["token": token, "value": event.jsonValue]))
+        let mcp = traits.speaksMCP
+        let token = isNotification ? nil : mcp ? ProgressReporter.mcpToken(params: params) : ProgressReporter.token(params: params, id: id)
+        let progress: ProgressReporter
+        if token == nil {
+            progress = .disabled
+        } else if mcp {
+            let sequence = Mutex(0)
+            progress = ProgressReporter(token: token) { token, event in
+                let number = sequence.withLock { count -> Int in
+                    count += 1
+                    return count
+                }
+                writer.send(.notification(method: "notifications/progress", params: event.mcpParams(token: token, sequence: number)))
+            }
+        } else {
+            progress = ProgressReporter(token: token) { token, event in
+                writer.send(.notification(method: "$/progress", params: ["token": token, "value": event.jsonValue]))
+            }
         }
-        let context = RequestContext(id: id, method: method, progress: progress,
-                                     logger: logger)
+        let context = RequestContext(id: id, method: method, progress: progress, logger: logger, traits: traits)
         enum Admission { case started, duplicate, sessionEnded }
         let admission = state.withLock { state -> Admission in
             // Work admitted after the end began would escape the cancellation sweep.
