@@ -20,6 +20,8 @@ public final class LineConnection: Sendable {
     private let readFD: Int32
     private let held = Mutex<[JSONValue]>([])
     private let writeClosed = Mutex(false)
+    /// The methods of the requests sent, by id (only while a `ProtocolRecorder` records).
+    private let sentMethods = Mutex<[JSONValue: String]>([:])
     public static let defaultTimeout = 20.0
 
     private var isSocket: Bool { readFD == writeFD }
@@ -41,7 +43,12 @@ public final class LineConnection: Sendable {
                 if count < 0, errno == EINTR { continue }
                 if count <= 0 { break }
                 let frames = buffer.withUnsafeBytes { framer.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-                for case .line(let line) in frames { inbox.deliver(line) }
+                for case .line(let line) in frames {
+                    if let recorder = ProtocolRecorder.shared {
+                        recorder.record(line: line) { id in self.sentMethods.withLock { $0[id] } }
+                    }
+                    inbox.deliver(line)
+                }
             }
             inbox.close()
         }
@@ -65,7 +72,15 @@ public final class LineConnection: Sendable {
     /// Writes raw bytes exactly as given; false if the peer is gone.
     @discardableResult
     public func sendRaw(_ bytes: [UInt8]) -> Bool {
-        FileDescriptorIO.writeAll(bytes, to: writeFD)
+        noteRequests(bytes)
+        return FileDescriptorIO.writeAll(bytes, to: writeFD)
+    }
+
+    /// Remembers the methods of the requests in `bytes`, for the protocol recorder.
+    private func noteRequests(_ bytes: [UInt8]) {
+        guard ProtocolRecorder.shared != nil else { return }
+        let requests = ProtocolRecorder.requests(in: bytes)
+        if !requests.isEmpty { sentMethods.withLock { for (id, method) in requests { $0[id] = method } } }
     }
 
     /// Writes many bytes exactly as given, from a thread of its own: a write larger than the
@@ -74,6 +89,7 @@ public final class LineConnection: Sendable {
     @discardableResult
     public func sendBulk(_ bytes: [UInt8]) async -> Bool {
         let fd = writeFD
+        noteRequests(bytes)
         return await onOwnThread { FileDescriptorIO.writeAll(bytes, to: fd) }
     }
 
