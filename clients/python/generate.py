@@ -41,7 +41,7 @@ def snake_case(name: str) -> str:
     return name + "_" if keyword.iskeyword(name) else name
 
 
-def _load_error_classes():
+def _load_error_classes() -> Any:
     """The package's error module, loaded by path (without importing the package itself)."""
     spec = importlib.util.spec_from_file_location("_cloud_agent_errors", HERE / "cloud_agent" / "_errors.py")
     assert spec and spec.loader
@@ -178,7 +178,7 @@ class Generator:
             '"""',
             "",
             "# fmt: off",
-            "from typing import Any, Callable, Dict, List, Optional, Union",
+            "from typing import {typing_names}",
             "",
             f"PROTOCOL_VERSION = {json.dumps(self.doc.get('x-protocol-version', ''))}",
             "",
@@ -205,7 +205,10 @@ class Generator:
         for m in requests:
             out.append("")
             out += self.method(m)
-        return "\n".join(out) + "\n"
+        text = "\n".join(out) + "\n"
+        used = [n for n in ("Any", "Callable", "Dict", "List", "Optional", "Union") if n + "[" in text
+                or n in ("Any", "Callable")]
+        return text.replace("{typing_names}", ", ".join(used), 1)
 
 
 def render(spec_path: Path = DEFAULT_SPEC) -> str:

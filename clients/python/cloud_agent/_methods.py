@@ -5,7 +5,7 @@ result) and ``AsyncAgent`` (which returns an awaitable of it).
 """
 
 # fmt: off
-from typing import Any, Callable, Dict, List, Optional, Union
+from typing import Any, Callable, Dict, List, Optional
 
 PROTOCOL_VERSION = "2026-11-28"
 

@@ -11,7 +11,7 @@ import shutil
 import socket
 import subprocess
 import threading
-from typing import IO, Any, Mapping, Optional, Sequence, Union
+from typing import IO, Any, List, Mapping, Optional, Sequence, Union
 
 __all__ = ["find_agent_binary", "StderrTarget"]
 
@@ -38,7 +38,7 @@ def find_agent_binary(path: Optional[str] = None) -> str:
     return found
 
 
-def serve_command(path: Optional[str], args: Sequence[str]) -> list:
+def serve_command(path: Optional[str], args: Sequence[str]) -> List[str]:
     return [find_agent_binary(path), "serve", *args]
 
 

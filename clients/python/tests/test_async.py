@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import logging
 import time
 
 import pytest
@@ -134,3 +135,11 @@ async def test_close_reaps_a_spawned_agent(binary, agent_env):
     async with agent:
         assert await agent.ping() == {}
     assert agent.process.returncode == 0  # shutdown, then exit
+
+
+@run_async
+async def test_stderr_to_a_logger(binary, agent_env, caplog):
+    caplog.set_level(logging.INFO, logger="agent-log")
+    async with await AsyncAgent.spawn(binary, env=agent_env, stderr=logging.getLogger("agent-log")) as agent:
+        await agent.configure_provider(name="logged", kind="local", time_scale=0)
+    assert any("provider 'logged' (local) configured" in r.getMessage() for r in caplog.records)

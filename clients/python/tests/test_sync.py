@@ -1,5 +1,6 @@
 """The sync client against the real agent on the local provider, over stdio and a Unix socket."""
 
+import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -180,3 +181,10 @@ def test_agent_dying_fails_pending_calls(binary, agent_env):
             agent.ping()
     finally:
         agent.close()
+
+
+def test_stderr_to_a_logger(binary, agent_env, caplog):
+    caplog.set_level(logging.INFO, logger="agent-log")
+    with Agent.spawn(binary, env=agent_env, stderr=logging.getLogger("agent-log")) as agent:
+        configure(agent, "logged", 0)
+    assert any("provider 'logged' (local) configured" in r.getMessage() for r in caplog.records)
