@@ -19,6 +19,9 @@ const CLIENT_VERSION = '0.1.0';
 const DEFAULT_CLIENT_INFO = Object.freeze({ name: 'cloud-agent-ts', version: CLIENT_VERSION });
 const STDERR_TAIL_BYTES = 16 * 1024;
 
+/** The transports' hook to end a stdio session: `shutdown`, then `exit`. */
+const shutdownAndExit = Symbol('shutdownAndExit');
+
 function tokenKey(token) {
   return `${typeof token}:${token}`;
 }
@@ -185,8 +188,8 @@ export class Agent extends AgentMethods {
     return this.#closing;
   }
 
-  /** @internal Used by the transports' close. */
-  async _shutdownAndExit(timeoutMs) {
+  /** @internal Used by the stdio transport's close. */
+  async [shutdownAndExit](timeoutMs) {
     try {
       await this.#request('shutdown', undefined, { signal: AbortSignal.timeout(timeoutMs) });
     } catch {
@@ -380,7 +383,7 @@ export async function spawnAgent(options = {}) {
       return (await waitExit(1000)) ?? { exitCode: null, signal: null };
     },
     async close(agent, timeoutMs) {
-      await agent._shutdownAndExit(timeoutMs);
+      await agent[shutdownAndExit](timeoutMs);
       child.stdin.end();
       if (await waitExit(timeoutMs)) return;
       child.kill('SIGTERM');
