@@ -832,6 +832,20 @@ export interface DebugSleepParams {
  */
 export type DebugEchoParams = AnyObject;
 
+/** Params of `tools/list`. */
+export interface ToolsListParams {
+  /** MCP's page cursor; ignored (one page). */
+  cursor?: string;
+}
+
+/** Params of `tools/call`. */
+export interface ToolsCallParams {
+  /** The tool (method) name, as tools/list answers it. */
+  name: string;
+  /** The method's params. Default: none. */
+  arguments?: { [key: string]: unknown };
+}
+
 /**
  * Params of `configureProvider`.
  *
@@ -1724,6 +1738,30 @@ export interface MethodMap {
   "debug.echo": { params: DebugEchoParams; result: AnyObject };
   "debug.stats": { params: undefined; result: DebugStatsResult };
   "rpc.discover": { params: undefined; result: OpenRPCDocument };
+  "tools/list": { params: ToolsListParams; result: {
+    tools: {
+      /** The method name. */
+      name: string;
+      /** The method's summary. */
+      title?: string;
+      /** The method's summary and description. */
+      description: string;
+      /**
+       * JSON Schema of the arguments: the method's params (without progressToken and _meta) with their
+       * descriptions, every $ref resolved.
+       */
+      inputSchema: { [key: string]: unknown };
+    }[];
+  } };
+  "tools/call": { params: ToolsCallParams; result: {
+    content: {
+      type: "text";
+      text: string;
+    }[];
+    /** The method's result, or {"error": …} for a tool error. */
+    structuredContent?: { [key: string]: unknown };
+    isError: boolean;
+  } };
   "listProviders": { params: undefined; result: ProviderList };
   "configureProvider": { params: ConfigureProviderParams; result: ProviderDescription };
   "createCluster": { params: CreateClusterParams; result: KubernetesCluster };
@@ -2064,6 +2102,14 @@ export declare class AgentMethods {
    * are ignored. The result lists every request method the agent answers (sorted; `exit` and
    * `$/cancelRequest`, being notifications, are listed under `notifications`) and the
    * client-to-server notifications it accepts.
+   *
+   * Model Context Protocol: an `initialize` whose `protocolVersion` is an MCP revision (2024-11-05,
+   * 2025-03-26, 2025-06-18, 2025-11-25; or another revision sent with MCP's `capabilities` and
+   * `clientInfo`) gets MCP's answer instead: `protocolVersion` (the client's when the agent speaks
+   * it, else 2025-11-25), `capabilities` `{"tools": {"listChanged": false}}`, `serverInfo` and
+   * `instructions`; see `x-mcp`. From then on the session sends `notifications/progress` (for
+   * requests whose `_meta.progressToken` is set) instead of `$/progress`, and accepts
+   * `notifications/cancelled` (`requestId`) as `$/cancelRequest`.
    * @param params Optional params of `initialize`.
    * @param options `signal` (cancellation) and `onProgress` (`$/progress` notifications).
    * @throws {InvalidParamsError}
@@ -2157,6 +2203,63 @@ export declare class AgentMethods {
    * @throws {ShuttingDownError}
    */
   rpcDiscover(options?: CallOptions): Promise<OpenRPCDocument>;
+
+  /**
+   * `tools/list`: MCP: the tools, one per cloud method.
+   *
+   * Model Context Protocol `tools/list`: one tool per cloud method (the cluster, node pool and
+   * instance methods) and `listProviders`, named as the method, with its summary and description and
+   * an `inputSchema` built from its params in this document. `configureProvider` is not a tool (a
+   * model should not pass credentials through tool calls). All tools come in one page (no
+   * `nextCursor`); `cursor` is ignored. Answers every client, MCP or not.
+   * @param params Optional params of `tools/list`.
+   * @param options `signal` (cancellation) and `onProgress` (`$/progress` notifications).
+   * @throws {InvalidParamsError}
+   * @throws {InternalError}
+   * @throws {RequestCancelledError}
+   * @throws {ShuttingDownError}
+   */
+  toolsList(params?: ToolsListParams, options?: CallOptions): Promise<{
+    tools: {
+      /** The method name. */
+      name: string;
+      /** The method's summary. */
+      title?: string;
+      /** The method's summary and description. */
+      description: string;
+      /**
+       * JSON Schema of the arguments: the method's params (without progressToken and _meta) with their
+       * descriptions, every $ref resolved.
+       */
+      inputSchema: { [key: string]: unknown };
+    }[];
+  }>;
+
+  /**
+   * `tools/call`: MCP: run a tool (a cloud method) and answer its result as MCP content.
+   *
+   * Model Context Protocol `tools/call`: runs the method `name` with `arguments` as its params. Its
+   * result comes back as `structuredContent` and as one `text` content item holding the same JSON,
+   * with `isError` false. A method that fails is a tool error, not a JSON-RPC error: `isError` true,
+   * the message and code as text, and `structuredContent` `{"error": {code, message, data}}`. A
+   * `name` that is not a tool is -32602 (`data.param` "name"); a cancelled call answers -32800.
+   * `_meta.progressToken` asks for `notifications/progress` (MCP sessions) while a `wait` runs.
+   * @param params The params of `tools/call`.
+   * @param options `signal` (cancellation) and `onProgress` (`$/progress` notifications).
+   * @throws {InvalidParamsError}
+   * @throws {InternalError}
+   * @throws {RequestCancelledError}
+   * @throws {ShuttingDownError}
+   */
+  toolsCall(params: ToolsCallParams, options?: CallOptions): Promise<{
+    content: {
+      type: "text";
+      text: string;
+    }[];
+    /** The method's result, or {"error": …} for a tool error. */
+    structuredContent?: { [key: string]: unknown };
+    isError: boolean;
+  }>;
 
   /**
    * `listProviders`: The configured providers, secrets redacted, and which one calls use by default.

@@ -186,6 +186,8 @@ export const METHODS = Object.freeze([
   Object.freeze({ method: "debug.echo", name: "debugEcho", params: true, progress: false, cancellable: false }),
   Object.freeze({ method: "debug.stats", name: "debugStats", params: false, progress: false, cancellable: false }),
   Object.freeze({ method: "rpc.discover", name: "rpcDiscover", params: false, progress: false, cancellable: false }),
+  Object.freeze({ method: "tools/list", name: "toolsList", params: true, progress: false, cancellable: false }),
+  Object.freeze({ method: "tools/call", name: "toolsCall", params: true, progress: false, cancellable: false }),
   Object.freeze({ method: "listProviders", name: "listProviders", params: false, progress: false, cancellable: false }),
   Object.freeze({ method: "configureProvider", name: "configureProvider", params: true, progress: false, cancellable: false }),
   Object.freeze({ method: "createCluster", name: "createCluster", params: true, progress: true, cancellable: true }),
@@ -256,6 +258,16 @@ export class AgentMethods {
   /** This OpenRPC document. (`rpc.discover`) */
   rpcDiscover(options) {
     return this.call("rpc.discover", undefined, options);
+  }
+
+  /** MCP: the tools, one per cloud method. (`tools/list`) */
+  toolsList(params, options) {
+    return this.call("tools/list", params, options);
+  }
+
+  /** MCP: run a tool (a cloud method) and answer its result as MCP content. (`tools/call`) */
+  toolsCall(params, options) {
+    return this.call("tools/call", params, options);
   }
 
   /**

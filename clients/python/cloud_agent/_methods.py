@@ -18,6 +18,8 @@ METHOD_NAMES: Dict[str, str] = {
     "debug.echo": "debug_echo",
     "debug.stats": "debug_stats",
     "rpc.discover": "rpc_discover",
+    "tools/list": "tools_list",
+    "tools/call": "tools_call",
     "listProviders": "list_providers",
     "configureProvider": "configure_provider",
     "createCluster": "create_cluster",
@@ -71,6 +73,14 @@ class Methods:
         fields are ignored. The result lists every request method the agent answers (sorted; `exit`
         and `$/cancelRequest`, being notifications, are listed under `notifications`) and the
         client-to-server notifications it accepts.
+
+        Model Context Protocol: an `initialize` whose `protocolVersion` is an MCP revision
+        (2024-11-05, 2025-03-26, 2025-06-18, 2025-11-25; or another revision sent with MCP's
+        `capabilities` and `clientInfo`) gets MCP's answer instead: `protocolVersion` (the client's
+        when the agent speaks it, else 2025-11-25), `capabilities` `{"tools": {"listChanged":
+        false}}`, `serverInfo` and `instructions`; see `x-mcp`. From then on the session sends
+        `notifications/progress` (for requests whose `_meta.progressToken` is set) instead of
+        `$/progress`, and accepts `notifications/cancelled` (`requestId`) as `$/cancelRequest`.
 
         Args:
             client_info: Who the client is. (``clientInfo``)
@@ -251,6 +261,72 @@ class Methods:
         """
         request: Dict[str, Any] = {}
         return self._invoke("rpc.discover", request, progress)
+
+    def tools_list(
+        self,
+        *,
+        cursor: Optional[str] = None,
+        progress: Optional[ProgressCallback] = None,
+    ) -> Any:
+        """``tools/list``: MCP: the tools, one per cloud method.
+
+        Model Context Protocol `tools/list`: one tool per cloud method (the cluster, node pool and
+        instance methods) and `listProviders`, named as the method, with its summary and
+        description and an `inputSchema` built from its params in this document.
+        `configureProvider` is not a tool (a model should not pass credentials through tool calls).
+        All tools come in one page (no `nextCursor`); `cursor` is ignored. Answers every client,
+        MCP or not.
+
+        Args:
+            cursor: MCP's page cursor; ignored (one page).
+            progress: Called with the ``value`` of each ``$/progress`` notification of this request
+                (the client then sends a ``progressToken``).
+
+        Returns:
+            ToolList
+
+        Raises:
+            InvalidParamsError, InternalError, RequestCancelledError, ShuttingDownError.
+        """
+        request = _without_none({
+            "cursor": cursor,
+        })
+        return self._invoke("tools/list", request, progress)
+
+    def tools_call(
+        self,
+        *,
+        name: str,
+        arguments: Optional[Dict[str, Any]] = None,
+        progress: Optional[ProgressCallback] = None,
+    ) -> Any:
+        """``tools/call``: MCP: run a tool (a cloud method) and answer its result as MCP content.
+
+        Model Context Protocol `tools/call`: runs the method `name` with `arguments` as its params.
+        Its result comes back as `structuredContent` and as one `text` content item holding the
+        same JSON, with `isError` false. A method that fails is a tool error, not a JSON-RPC error:
+        `isError` true, the message and code as text, and `structuredContent` `{"error": {code,
+        message, data}}`. A `name` that is not a tool is -32602 (`data.param` "name"); a cancelled
+        call answers -32800. `_meta.progressToken` asks for `notifications/progress` (MCP sessions)
+        while a `wait` runs.
+
+        Args:
+            name: The tool (method) name, as tools/list answers it.
+            arguments: The method's params. Default: none.
+            progress: Called with the ``value`` of each ``$/progress`` notification of this request
+                (the client then sends a ``progressToken``).
+
+        Returns:
+            ToolResult
+
+        Raises:
+            InvalidParamsError, InternalError, RequestCancelledError, ShuttingDownError.
+        """
+        request = _without_none({
+            "name": name,
+            "arguments": arguments,
+        })
+        return self._invoke("tools/call", request, progress)
 
     def list_providers(
         self,
