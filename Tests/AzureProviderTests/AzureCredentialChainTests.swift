@@ -5,6 +5,7 @@ import CloudCore
 import Diagnostics
 import Foundation
 import Testing
+import TestSupport
 @testable import AzureProvider
 
 /// A log sink writing to a file the test reads back (the file stays open for the process).
@@ -103,8 +104,8 @@ private final class CapturedLog {
     /// service is unreachable unless a transport for it is given.
     private func chain(accessToken: String? = nil, tenantID: String? = nil, clientID: String? = nil, clientSecret: String? = nil,
                        authorityHost: String? = nil, environment: [String: String] = [:],
-                       transport: AzureRecordingTransport = AzureRecordingTransport(script: []),
-                       metadata: AzureRecordingTransport = .unreachable(),
+                       transport: RecordingTransport = RecordingTransport(script: []),
+                       metadata: RecordingTransport = .unreachable(),
                        logger: Logger = Logger(label: "test", sink: LogSink(fileDescriptor: 2, level: .off))) -> AzureCredentialChain {
         var environment = environment
         environment["HOME"] = environment["HOME"] ?? directory
@@ -146,9 +147,9 @@ private final class CapturedLog {
         fakeAzPrinting(token: "az-token")
         var everything = Self.servicePrincipalEnvironment
         everything["AZURE_FEDERATED_TOKEN_FILE"] = tokenFile
-        func grant() -> AzureRecordingTransport { AzureRecordingTransport(script: [.respond(.entraToken("granted"))]) }
-        func identity() -> AzureRecordingTransport {
-            AzureRecordingTransport(script: [.respond(.managedIdentityToken("identity-token", issuedAt: Self.issuedAt))])
+        func grant() -> RecordingTransport { RecordingTransport(script: [.respond(.entraToken("granted"))]) }
+        func identity() -> RecordingTransport {
+            RecordingTransport(script: [.respond(.managedIdentityToken("identity-token", issuedAt: Self.issuedAt))])
         }
 
         let untouched = grant()
@@ -192,7 +193,7 @@ private final class CapturedLog {
     // MARK: - The accessToken setting
 
     @Test func anExplicitTokenIsUsedAsIsUntilRejected() async throws {
-        let transport = AzureRecordingTransport(script: [])
+        let transport = RecordingTransport(script: [])
         let credentials = chain(accessToken: " explicit-arm-token\n", environment: Self.servicePrincipalEnvironment, transport: transport)
         let token = try await credentials.token()
         #expect(token == AzureBearerToken(value: "explicit-arm-token", expiresAt: nil))
@@ -212,7 +213,7 @@ private final class CapturedLog {
     // MARK: - Service principal with a client secret
 
     @Test func aClientSecretIsTradedInAClientCredentialsGrant() async throws {
-        let transport = AzureRecordingTransport(script: [.respond(.entraToken("sp-token", expiresIn: 3599))])
+        let transport = RecordingTransport(script: [.respond(.entraToken("sp-token", expiresIn: 3599))])
         let credentials = chain(environment: Self.servicePrincipalEnvironment, transport: transport)
         let token = try await credentials.token()
         #expect(token == AzureBearerToken(value: "sp-token", expiresAt: Self.issuedAt.addingTimeInterval(3599)))
@@ -231,7 +232,7 @@ private final class CapturedLog {
         #expect(credentials.tenantID == Self.tenant)
 
         // The tenantId and clientId settings name the app whose secret is in the environment.
-        let named = AzureRecordingTransport(script: [.respond(.entraToken("sp-token"))])
+        let named = RecordingTransport(script: [.respond(.entraToken("sp-token"))])
         let overridden = chain(tenantID: Self.settingTenant, clientID: Self.settingClient,
                                environment: Self.servicePrincipalEnvironment, transport: named)
         _ = try await overridden.accessToken()
@@ -265,7 +266,7 @@ private final class CapturedLog {
 
     @Test func workloadIdentityReadsItsAssertionFileAtEveryRefresh() async throws {
         let file = write("\n  first.assertion.jwt \n", "tokens/azure-identity-token")
-        let transport = AzureRecordingTransport { _, index in .respond(.entraToken("wi-token-\(index)")) }
+        let transport = RecordingTransport { _, index in .respond(.entraToken("wi-token-\(index)")) }
         let credentials = chain(environment: ["AZURE_TENANT_ID": Self.tenant, "AZURE_CLIENT_ID": Self.client,
                                               "AZURE_FEDERATED_TOKEN_FILE": file],
                                 transport: transport)
@@ -281,7 +282,7 @@ private final class CapturedLog {
         #expect(transport.bodies == [Self.assertionForm("first.assertion.jwt"), Self.assertionForm("second.assertion.jwt")])
 
         // The clientId setting overrides AZURE_CLIENT_ID.
-        let named = AzureRecordingTransport(script: [.respond(.entraToken("wi-token"))])
+        let named = RecordingTransport(script: [.respond(.entraToken("wi-token"))])
         _ = try await chain(clientID: Self.settingClient,
                             environment: ["AZURE_TENANT_ID": Self.tenant, "AZURE_CLIENT_ID": Self.client, "AZURE_FEDERATED_TOKEN_FILE": file],
                             transport: named).accessToken()
@@ -298,7 +299,7 @@ private final class CapturedLog {
     // MARK: - Managed identity
 
     @Test func theInstanceMetadataServiceIsAskedWithItsHeaderAndTheClientID() async throws {
-        let metadata = AzureRecordingTransport { request, _ in
+        let metadata = RecordingTransport { request, _ in
             guard request.header("Metadata") == "true" else { return .respond(.json(400, #"{"error":"bad_request"}"#)) }
             return .respond(.managedIdentityToken("imds-token", issuedAt: Self.issuedAt, expiresIn: 86_399))
         }
@@ -322,7 +323,7 @@ private final class CapturedLog {
     @Test func theAppServiceEndpointIsUsedWhenItsVariablesAreSet() async throws {
         // App Service answers expires_on only.
         let expiresOn = Int(Self.issuedAt.timeIntervalSince1970) + 7200
-        let metadata = AzureRecordingTransport(script: [
+        let metadata = RecordingTransport(script: [
             .respond(.json(200, #"{"access_token":"app-service-token","expires_on":"\#(expiresOn)","resource":"https://management.azure.com/","token_type":"Bearer"}"#)),
         ])
         let credentials = chain(environment: ["IDENTITY_ENDPOINT": "http://127.0.0.1:41234/msi/token", "IDENTITY_HEADER": Self.identityHeader],
@@ -339,12 +340,12 @@ private final class CapturedLog {
 
     @Test func anUnreachableOrIdentitylessMetadataServiceIsSkippedWithoutRetries() async throws {
         fakeAzPrinting(token: "az-token")
-        let unreachable = AzureRecordingTransport.unreachable()
+        let unreachable = RecordingTransport.unreachable()
         let offAzure = chain(metadata: unreachable)
         #expect(try await offAzure.accessToken() == "az-token")
         #expect(unreachable.requests.count == 1, "one failed connection, not retried")
 
-        let noIdentity = AzureRecordingTransport { _, _ in
+        let noIdentity = RecordingTransport { _, _ in
             .respond(.json(400, #"{"error":"invalid_request","error_description":"Identity not found"}"#))
         }
         let unassigned = chain(metadata: noIdentity)
@@ -359,7 +360,7 @@ private final class CapturedLog {
                 "\(reason ?? "")")
 
         // Answers that say "try later" are retried.
-        let busy = AzureRecordingTransport(script: [
+        let busy = RecordingTransport(script: [
             .respond(.json(503, "{}")), .respond(.managedIdentityToken("after-503", issuedAt: Self.issuedAt)),
         ])
         #expect(try await chain(metadata: busy).accessToken() == "after-503")
@@ -432,7 +433,7 @@ private final class CapturedLog {
         let description = "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret "
             + "value, not the client secret ID, for a secret added to app '\(Self.client)'.\\r\\nTrace ID: 0f1e2d3c\\r\\n"
             + "Correlation ID: 4b5a6978\\r\\nTimestamp: 2023-11-14 22:13:20Z"
-        let refused = AzureRecordingTransport(script: [.respond(.json(401, """
+        let refused = RecordingTransport(script: [.respond(.json(401, """
             {"error":"invalid_client","error_description":"\(description)","error_codes":[7000215],\
             "timestamp":"2023-11-14 22:13:20Z","trace_id":"0f1e2d3c-trace","correlation_id":"4b5a6978-correlation"}
             """))])
@@ -448,14 +449,14 @@ private final class CapturedLog {
         #expect(refused.requests.count == 1)
 
         // Codes without a description still say which AADSTS error it was.
-        let bare = AzureRecordingTransport(script: [.respond(.json(400, #"{"error":"unauthorized_client","error_codes":[700016]}"#))])
+        let bare = RecordingTransport(script: [.respond(.json(400, #"{"error":"unauthorized_client","error_codes":[700016]}"#))])
         let bareReason = await unauthenticatedReason {
             _ = try await chain(environment: Self.servicePrincipalEnvironment, transport: bare).accessToken()
         }
         #expect(bareReason?.contains("(HTTP 400): unauthorized_client: AADSTS700016;") == true, "\(bareReason ?? "")")
 
         // Throttled once, honouring Retry-After, then granted.
-        let throttledOnce = AzureRecordingTransport(script: [
+        let throttledOnce = RecordingTransport(script: [
             .respond(.json(429, #"{"error":"temporarily_unavailable"}"#, headers: ["Retry-After": "1"])),
             .respond(.entraToken("after-429")),
         ])
@@ -465,7 +466,7 @@ private final class CapturedLog {
         #expect(clock.now - started >= .milliseconds(950))
         #expect(throttledOnce.requests.count == 2)
 
-        let flaky = AzureRecordingTransport(script: [
+        let flaky = RecordingTransport(script: [
             .respond(.json(503, #"{"error":"temporarily_unavailable"}"#)),
             .fail(HTTPTransportError(.connection, "connection reset")),
             .respond(.entraToken("third-time")),
@@ -473,7 +474,7 @@ private final class CapturedLog {
         #expect(try await chain(environment: Self.servicePrincipalEnvironment, transport: flaky).accessToken() == "third-time")
         #expect(flaky.requests.count == 3 && Set(flaky.bodies).count == 1)
 
-        let busy = AzureRecordingTransport { _, _ in .respond(.json(429, #"{"error":"temporarily_unavailable"}"#)) }
+        let busy = RecordingTransport { _, _ in .respond(.json(429, #"{"error":"temporarily_unavailable"}"#)) }
         await #expect(throws: CloudProviderError.throttled(retryAfterSeconds: nil, reason: """
             Microsoft Entra ID throttled the token request for service principal \(Self.client) in tenant \(Self.tenant) \
             (AZURE_CLIENT_SECRET) to login.microsoftonline.com
@@ -482,7 +483,7 @@ private final class CapturedLog {
         }
         #expect(busy.requests.count == 3)
 
-        let unavailable = AzureRecordingTransport { _, _ in .respond(.json(503, #"{"error":"temporarily_unavailable","trace_id":"t-503"}"#)) }
+        let unavailable = RecordingTransport { _, _ in .respond(.json(503, #"{"error":"temporarily_unavailable","trace_id":"t-503"}"#)) }
         do {
             _ = try await chain(environment: Self.servicePrincipalEnvironment, transport: unavailable).accessToken()
             Issue.record("expected an error")
@@ -491,7 +492,7 @@ private final class CapturedLog {
         }
         #expect(unavailable.requests.count == 3)
 
-        let down = AzureRecordingTransport { _, _ in .fail(HTTPTransportError(.connection, "connection refused")) }
+        let down = RecordingTransport { _, _ in .fail(HTTPTransportError(.connection, "connection refused")) }
         do {
             _ = try await chain(environment: Self.servicePrincipalEnvironment, transport: down).accessToken()
             Issue.record("expected an error")
@@ -504,17 +505,17 @@ private final class CapturedLog {
     // MARK: - Authority
 
     @Test func theAuthorityHostComesFromTheSettingElseTheEnvironment() async throws {
-        let local = AzureRecordingTransport(script: [.respond(.entraToken("local"))])
+        let local = RecordingTransport(script: [.respond(.entraToken("local"))])
         _ = try await chain(authorityHost: "http://127.0.0.1:8400/", environment: Self.servicePrincipalEnvironment.merging(
             ["AZURE_AUTHORITY_HOST": "https://login.microsoftonline.us"]) { $1 }, transport: local).accessToken()
         #expect(local.requests.first?.url.absoluteString == "http://127.0.0.1:8400/\(Self.tenant)/oauth2/v2.0/token")
 
-        let sovereign = AzureRecordingTransport(script: [.respond(.entraToken("sovereign"))])
+        let sovereign = RecordingTransport(script: [.respond(.entraToken("sovereign"))])
         _ = try await chain(environment: Self.servicePrincipalEnvironment.merging(
             ["AZURE_AUTHORITY_HOST": "https://login.microsoftonline.us/"]) { $1 }, transport: sovereign).accessToken()
         #expect(sovereign.requests.first?.url.absoluteString == "https://login.microsoftonline.us/\(Self.tenant)/oauth2/v2.0/token")
 
-        let never = AzureRecordingTransport(script: [])
+        let never = RecordingTransport(script: [])
         let plain = await invalidRequest {
             _ = try await chain(authorityHost: "http://login.example.com", environment: Self.servicePrincipalEnvironment,
                                 transport: never).accessToken()
@@ -537,19 +538,19 @@ private final class CapturedLog {
     // MARK: - Expiry and refresh
 
     @Test func tokensAreRefreshedFiveMinutesBeforeTheyExpire() async throws {
-        let hour = AzureRecordingTransport { _, index in .respond(.entraToken("hour-\(index)", expiresIn: 3599)) }
+        let hour = RecordingTransport { _, index in .respond(.entraToken("hour-\(index)", expiresIn: 3599)) }
         let lasting = chain(environment: Self.servicePrincipalEnvironment, transport: hour)
         for _ in 0..<3 { #expect(try await lasting.accessToken() == "hour-0") }
         #expect(hour.requests.count == 1)
 
         // Within the five-minute margin from the start: every call refreshes.
-        let short = AzureRecordingTransport { _, index in .respond(.entraToken("short-\(index)", expiresIn: 299)) }
+        let short = RecordingTransport { _, index in .respond(.entraToken("short-\(index)", expiresIn: 299)) }
         let shortLived = chain(environment: Self.servicePrincipalEnvironment, transport: short)
         #expect(try await shortLived.accessToken() == "short-0")
         #expect(try await shortLived.accessToken() == "short-1")
 
         // One second outside the margin: reused, then refreshed once that second has passed.
-        let edge = AzureRecordingTransport { _, index in .respond(.entraToken("edge-\(index)", expiresIn: 301)) }
+        let edge = RecordingTransport { _, index in .respond(.entraToken("edge-\(index)", expiresIn: 301)) }
         let edgeLived = chain(environment: Self.servicePrincipalEnvironment, transport: edge)
         #expect(try await edgeLived.accessToken() == "edge-0")
         #expect(try await edgeLived.accessToken() == "edge-0")
@@ -559,7 +560,7 @@ private final class CapturedLog {
     }
 
     @Test func concurrentCallersShareOneRefreshAndInvalidateRefreshesOnce() async throws {
-        let grants = AzureRecordingTransport { _, index in
+        let grants = RecordingTransport { _, index in
             try? await Task.sleep(for: .milliseconds(100))
             return .respond(.entraToken("grant-\(index)"))
         }
@@ -584,14 +585,14 @@ private final class CapturedLog {
         var errors: [String] = []
         var tokens: [String] = []
 
-        let grants = AzureRecordingTransport { _, index in .respond(.entraToken("eyJ0eXAi.secret-sp-token-\(index)")) }
+        let grants = RecordingTransport { _, index in .respond(.entraToken("eyJ0eXAi.secret-sp-token-\(index)")) }
         let principal = chain(environment: Self.servicePrincipalEnvironment, transport: grants, logger: log.logger)
         tokens.append(try await principal.accessToken())
         await principal.invalidate()
         tokens.append(try await principal.accessToken())
 
         // Endpoints that echo the grant back in their errors (after failing a few times).
-        let echoing = AzureRecordingTransport { request, index in
+        let echoing = RecordingTransport { request, index in
             if index < 2 { return .respond(.json(503, #"{"error":"temporarily_unavailable"}"#)) }
             let form = String(decoding: request.body, as: UTF8.self)
             let decoded = form.removingPercentEncoding ?? ""
@@ -616,7 +617,7 @@ private final class CapturedLog {
         }
 
         // A managed identity endpoint that quotes its header back.
-        let appService = AzureRecordingTransport { request, _ in
+        let appService = RecordingTransport { request, _ in
             .respond(.json(400, #"{"error":"invalid_request","error_description":"header \#(request.header("X-IDENTITY-HEADER") ?? "") refused"}"#))
         }
         do {
@@ -625,7 +626,7 @@ private final class CapturedLog {
         } catch {
             errors.append("\(error)")
         }
-        let identity = chain(metadata: AzureRecordingTransport(script: [.respond(.managedIdentityToken("secret-imds-token.x1", issuedAt: Self.issuedAt))]),
+        let identity = chain(metadata: RecordingTransport(script: [.respond(.managedIdentityToken("secret-imds-token.x1", issuedAt: Self.issuedAt))]),
                              logger: log.logger)
         tokens.append(try await identity.accessToken())
 

@@ -7,6 +7,7 @@ import Diagnostics
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import GCPProvider
 
 /// A stand-in for the RSA signer: records what it was asked to sign, with which key, and

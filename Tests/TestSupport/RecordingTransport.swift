@@ -4,35 +4,35 @@ import Synchronization
 
 /// An `HTTPTransport` for unit tests: answers each request with what `handler` says (given
 /// the request and how many came before it) and records every request it was sent.
-final class RecordingTransport: HTTPTransport {
+public final class RecordingTransport: HTTPTransport {
     /// What the transport does with one request.
-    enum Step: Sendable {
+    public enum Step: Sendable {
         case respond(HTTPResponse)
         /// No response: the connection broke or timed out.
         case fail(HTTPTransportError)
     }
 
-    typealias Handler = @Sendable (_ request: HTTPRequest, _ index: Int) async -> Step
+    public typealias Handler = @Sendable (_ request: HTTPRequest, _ index: Int) async -> Step
 
     private let handler: Handler
     private let recorded = Mutex<[HTTPRequest]>([])
 
-    init(_ handler: @escaping Handler) { self.handler = handler }
+    public init(_ handler: @escaping Handler) { self.handler = handler }
 
     /// Answers the steps in order; a request beyond them fails the connection (and the test's
     /// expectations on the request count).
-    convenience init(script steps: [Step]) {
+    public convenience init(script steps: [Step]) {
         self.init { _, index in
             index < steps.count ? steps[index] : .fail(HTTPTransportError(.connection, "the script has no answer left"))
         }
     }
 
-    /// A transport where every connection fails, as the metadata server's off Google Cloud.
-    static func unreachable() -> RecordingTransport {
+    /// A transport where every connection fails, as a metadata service's off its cloud.
+    public static func unreachable() -> RecordingTransport {
         RecordingTransport { _, _ in .fail(HTTPTransportError(.connection, "connect: network is unreachable")) }
     }
 
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let index = recorded.withLock { requests -> Int in
             requests.append(request)
             return requests.count - 1
@@ -44,21 +44,16 @@ final class RecordingTransport: HTTPTransport {
     }
 
     /// Every request sent so far, in order.
-    var requests: [HTTPRequest] { recorded.withLock { $0 } }
+    public var requests: [HTTPRequest] { recorded.withLock { $0 } }
 
     /// The bodies of the requests sent so far, as text.
-    var bodies: [String] { requests.map { String(decoding: $0.body, as: UTF8.self) } }
+    public var bodies: [String] { requests.map { String(decoding: $0.body, as: UTF8.self) } }
 }
 
 extension HTTPResponse {
     /// A JSON response.
-    static func json(_ status: Int, _ body: String, headers: [String: String] = [:]) -> HTTPResponse {
+    public static func json(_ status: Int, _ body: String, headers: [String: String] = [:]) -> HTTPResponse {
         HTTPResponse(status: status, headers: headers.merging(["Content-Type": "application/json"]) { given, _ in given },
                      body: Array(body.utf8))
-    }
-
-    /// A token endpoint's (or the metadata server's) successful answer.
-    static func token(_ token: String, expiresIn: Int? = 3599) -> HTTPResponse {
-        .json(200, #"{"access_token":"\#(token)","#  + (expiresIn.map { #""expires_in":\#($0),"# } ?? "") + #""token_type":"Bearer"}"#)
     }
 }
