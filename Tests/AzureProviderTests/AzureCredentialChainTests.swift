@@ -8,25 +8,6 @@ import Testing
 import TestSupport
 @testable import AzureProvider
 
-/// A log sink writing to a file the test reads back (the file stays open for the process).
-private final class CapturedLog {
-    let path: String
-    let fd: Int32
-    let logger: Logger
-
-    init(directory: String) {
-        path = "\(directory)/log-\(UUID().uuidString)"
-        fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        logger = Logger(label: "azure test", sink: LogSink(fileDescriptor: fd, level: .trace))
-    }
-
-    // The descriptor is never closed: a logger (held by a chain, or by work it started) may
-    // still write after the test ends, and a closed number is soon reused by another test's
-    // socket or pipe, whose peer would then read log lines. One small file per test is cheap.
-
-    var text: String { FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? "" }
-}
-
 @Suite struct AzureCredentialChainTests {
     let directory: String = {
         let path = "\(NSTemporaryDirectory())/azure-chain-tests/\(UUID().uuidString)"
@@ -581,7 +562,7 @@ private final class CapturedLog {
     // MARK: - Secrets
 
     @Test func secretsNeverAppearInLogsOrErrors() async throws {
-        let log = CapturedLog(directory: directory)
+        let log = CapturedLog(directory: directory, label: "azure test")
         var errors: [String] = []
         var tokens: [String] = []
 

@@ -39,25 +39,6 @@ private final class RecordingSigner: Sendable {
     }
 }
 
-/// A log sink writing to a file the test reads back (the file stays open for the process).
-private final class CapturedLog {
-    let path: String
-    let fd: Int32
-    let logger: Logger
-
-    init(directory: String) {
-        path = "\(directory)/log-\(UUID().uuidString)"
-        fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        logger = Logger(label: "gcp test", sink: LogSink(fileDescriptor: fd, level: .trace))
-    }
-
-    // The descriptor is never closed: a logger (held by a chain, or by work it started) may
-    // still write after the test ends, and a closed number is soon reused by another test's
-    // socket or pipe, whose peer would then read log lines. One small file per test is cheap.
-
-    var text: String { FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? "" }
-}
-
 @Suite struct GCPCredentialChainTests {
     let directory: String = {
         let path = "\(NSTemporaryDirectory())/gcp-chain-tests/\(UUID().uuidString)"
@@ -472,7 +453,7 @@ private final class CapturedLog {
     // MARK: - Secrets
 
     @Test func secretsNeverAppearInLogsOrErrors() async throws {
-        let log = CapturedLog(directory: directory)
+        let log = CapturedLog(directory: directory, label: "gcp test")
         var errors: [String] = []
         var tokens: [String] = []
 
@@ -539,6 +520,6 @@ private final class CapturedLog {
 
 /// The form encoding of a value, as it would appear in a request body.
 private enum TokenForm {
-    static func encode(_ value: String) -> String { GCPTokenEndpoint.percentEncode(value) }
+    static func encode(_ value: String) -> String { URLEncoding.percentEncode(value) }
 }
 

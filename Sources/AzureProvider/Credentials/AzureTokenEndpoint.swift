@@ -82,36 +82,16 @@ struct AzureTokenEndpoint: Sendable {
     ///   - hint: what to do when the endpoint refuses the grant, appended to that error.
     func requestToken(url: URL, form: [(String, String)], subject: String, secrets: [String],
                       hint: String? = nil) async throws -> AzureAccessToken {
-        let request = HTTPRequest(method: "POST", url: url,
-                                  headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-                                  body: Array(Self.formEncode(form).utf8))
         let label = "token request for \(subject) to \(url.host ?? "?")"
-        var attempt = 1
-        while true {
-            try Task.checkCancellation()
-            let failure: CloudProviderError
-            var retryAfter: Double?
-            do {
-                let response = try await transport.send(request)
-                if response.isSuccess {
-                    guard let token = AzureAccessToken.decode(response.body, now: now()) else {
-                        throw CloudProviderError.providerError(ProviderFailure(
-                            httpStatus: response.status, code: "MalformedResponse",
-                            message: "Microsoft Entra ID (\(url.host ?? "?")) answered the \(label) without an access_token"))
-                    }
-                    logger.debug("\(label): HTTP \(response.status), token valid for \(token.expiresIn.map { "\($0.components.seconds) s" } ?? "an unknown time")")
-                    return token
-                }
-                retryAfter = RetryPolicy.retryAfter(response)
-                failure = Self.error(response, label: label, secrets: secrets, hint: hint)
-                logger.debug("\(label): HTTP \(response.status)")
-            } catch let error as HTTPTransportError {
-                failure = .providerError(ProviderFailure(code: "ConnectionError", message: "\(label): \(error.detail)",
-                                                         retryable: error.isRetryable))
-            }
-            try await retry.pauseOrThrow(after: failure, attempt: attempt, retryAfter: retryAfter, label: label, logger: logger)
-            attempt += 1
+        let response = try await OAuthTokenRequest(transport: transport, retry: retry, logger: logger)
+            .post(url, form: form, label: label) { Self.error($0, label: label, secrets: secrets, hint: hint) }
+        guard let token = AzureAccessToken.decode(response.body, now: now()) else {
+            throw CloudProviderError.providerError(ProviderFailure(
+                httpStatus: response.status, code: "MalformedResponse",
+                message: "Microsoft Entra ID (\(url.host ?? "?")) answered the \(label) without an access_token"))
         }
+        logger.debug("\(label): HTTP \(response.status), token valid for \(token.expiresIn.map { "\($0.components.seconds) s" } ?? "an unknown time")")
+        return token
     }
 
     /// The error an unsuccessful answer means.
@@ -152,12 +132,6 @@ struct AzureTokenEndpoint: Sendable {
         let ids = [body?.trace_id.map { "trace id \($0)" }, body?.correlation_id.map { "correlation id \($0)" }].compactMap { $0 }
         if !ids.isEmpty { reason += " [" + ids.joined(separator: ", ") + "]" }
         return .unauthenticated(reason: AzureRedaction.scrub(reason, removing: secrets))
-    }
-
-    /// `application/x-www-form-urlencoded`: every byte but the unreserved characters
-    /// percent-encoded (so `:` and `/` are too), pairs joined with `&`.
-    static func formEncode(_ fields: [(String, String)]) -> String {
-        fields.map { "\(URLEncoding.percentEncode($0.0))=\(URLEncoding.percentEncode($0.1))" }.joined(separator: "&")
     }
 
     private static func nonEmpty(_ value: String?) -> String? {

@@ -21,36 +21,16 @@ struct GCPTokenEndpoint: Sendable {
     ///   - hint: what to do when the endpoint refuses the grant, appended to that error.
     func requestToken(url: URL, form: [(String, String)], subject: String, secrets: [String],
                       hint: String? = nil) async throws -> GCPAccessToken {
-        let request = HTTPRequest(method: "POST", url: url,
-                                  headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
-                                  body: Array(Self.formEncode(form).utf8))
         let label = "token request for \(subject) to \(url.host ?? "?")"
-        var attempt = 1
-        while true {
-            try Task.checkCancellation()
-            let failure: CloudProviderError
-            var retryAfter: Double?
-            do {
-                let response = try await transport.send(request)
-                if response.isSuccess {
-                    guard let token = GCPAccessToken.decode(response.body) else {
-                        throw CloudProviderError.providerError(ProviderFailure(
-                            httpStatus: response.status, code: "MalformedResponse",
-                            message: "the token endpoint \(url.host ?? "?") answered the \(label) without an access_token"))
-                    }
-                    logger.debug("\(label): HTTP \(response.status), token valid for \(token.expiresIn.map { "\($0)" } ?? "an unknown time")")
-                    return token
-                }
-                retryAfter = RetryPolicy.retryAfter(response)
-                failure = Self.error(response, label: label, secrets: secrets, hint: hint)
-                logger.debug("\(label): HTTP \(response.status)")
-            } catch let error as HTTPTransportError {
-                failure = .providerError(ProviderFailure(code: "ConnectionError", message: "\(label): \(error.detail)",
-                                                         retryable: error.isRetryable))
-            }
-            try await retry.pauseOrThrow(after: failure, attempt: attempt, retryAfter: retryAfter, label: label, logger: logger)
-            attempt += 1
+        let response = try await OAuthTokenRequest(transport: transport, retry: retry, logger: logger)
+            .post(url, form: form, label: label) { Self.error($0, label: label, secrets: secrets, hint: hint) }
+        guard let token = GCPAccessToken.decode(response.body) else {
+            throw CloudProviderError.providerError(ProviderFailure(
+                httpStatus: response.status, code: "MalformedResponse",
+                message: "the token endpoint \(url.host ?? "?") answered the \(label) without an access_token"))
         }
+        logger.debug("\(label): HTTP \(response.status), token valid for \(token.expiresIn.map { "\($0)" } ?? "an unknown time")")
+        return token
     }
 
     /// The error an unsuccessful answer means.
@@ -76,27 +56,6 @@ struct GCPTokenEndpoint: Sendable {
         }
         if let hint { reason += "; " + hint }
         // The endpoint may quote the grant back, as sent (form-encoded) or decoded.
-        return .unauthenticated(reason: GCPRedaction.scrub(reason, removing: secrets + secrets.map(percentEncode)))
-    }
-
-    /// `application/x-www-form-urlencoded`: every byte but the unreserved characters
-    /// percent-encoded (so `:` and `/` are too), pairs joined with `&`.
-    static func formEncode(_ fields: [(String, String)]) -> String {
-        fields.map { "\(percentEncode($0.0))=\(percentEncode($0.1))" }.joined(separator: "&")
-    }
-
-    static func percentEncode(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var bytes: [UInt8] = []
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-                bytes.append(byte)
-            default:
-                bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return .unauthenticated(reason: GCPRedaction.scrub(reason, removing: secrets + secrets.map(URLEncoding.percentEncode)))
     }
 }
