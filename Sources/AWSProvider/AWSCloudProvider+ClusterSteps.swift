@@ -35,14 +35,14 @@ extension AWSCloudProvider {
         }
     }
 
-    /// The steps still running, for people.
-    public func backgroundWork() -> [String] {
-        steps.keys.map(\.description).sorted()
+    /// The steps and node group upgrades still running, for people.
+    public func backgroundWork() async -> [String] {
+        (steps.keys.map(\.description) + nodegroupUpgrades.map { "upgrade the node groups of cluster \($0.key) to \($0.value.version)" }).sorted()
     }
 
-    /// Returns once no step is running.
+    /// Returns once no step or node group upgrade is running.
     public func finishBackgroundWork() async {
-        while let task = steps.values.first {
+        while let task = steps.values.first ?? nodegroupUpgrades.values.lazy.compactMap(\.task).first {
             await task.value
         }
     }

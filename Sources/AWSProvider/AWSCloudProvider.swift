@@ -33,7 +33,11 @@ public actor AWSCloudProvider: CloudProvider {
     /// Clusters whose initial node group could not be created at all, and why.
     var initialNodegroupFailures: [String: String] = [:]
     /// Version updates in flight, by cluster: the update id and the target version.
-    private var updates: [String: (id: String, version: String)] = [:]
+    var updates: [String: (id: String, version: String)] = [:]
+    /// Node group upgrades this agent is running after a control plane upgrade, by cluster.
+    var nodegroupUpgrades: [String: NodegroupUpgrade] = [:]
+    /// Why a cluster's node group upgrades stopped, until a getCluster reports it.
+    var nodegroupUpgradeFailures: [String: String] = [:]
 
     /// The initial node group's name, as GKE and AKS name theirs.
     static let initialNodegroupName = "default"
@@ -128,6 +132,13 @@ public actor AWSCloudProvider: CloudProvider {
     }
 
     public func getCluster(name: String) async throws -> KubernetesCluster {
+        var result = try await readCluster(name: name)
+        try applyNodegroupUpgrade(to: &result)
+        return result
+    }
+
+    /// The cluster as EKS and this agent's steps and control plane update see it.
+    private func readCluster(name: String) async throws -> KubernetesCluster {
         let cluster: EKSCluster
         do {
             cluster = try await eks.describeCluster(name)
@@ -165,7 +176,9 @@ public actor AWSCloudProvider: CloudProvider {
         var clusters: [KubernetesCluster] = []
         for name in listed.clusters {
             do {
-                clusters.append(try await getCluster(name: name))
+                var cluster = try await readCluster(name: name)
+                overlayNodegroupUpgrade(on: &cluster)
+                clusters.append(cluster)
             } catch CloudProviderError.notFound {
                 continue  // Deleted between the list and the describe.
             }
@@ -178,6 +191,8 @@ public actor AWSCloudProvider: CloudProvider {
         if current.status == .deleting { return current }
         steps[ClusterStep(kind: .createInitialNodegroup, cluster: name)]?.cancel()
         initialNodegroupFailures[name] = nil
+        nodegroupUpgrades[name]?.task?.cancel()
+        nodegroupUpgradeFailures[name] = nil
         let groups = try await allNodegroupNames(cluster: name)
         if groups.isEmpty {
             journal.remove(cluster: name, region: region)
@@ -232,69 +247,6 @@ public actor AWSCloudProvider: CloudProvider {
             exec = EKSKubeconfig.Exec.agent(invocation.executable, plugin)
         }
         return EKSKubeconfig.render(cluster: name, arn: cluster.arn ?? name, endpoint: endpoint, caData: ca, exec: exec)
-    }
-
-    // MARK: - Upgrades
-
-    /// UpdateClusterVersion: the control plane only (managed node groups keep their version).
-    public func upgradeCluster(name: String, version: String, nodePools: Bool?) async throws -> KubernetesCluster {
-        if nodePools == true {
-            throw CloudProviderError.invalidRequest(field: "nodePools", reason: "cannot be true for the aws provider yet: it upgrades the control plane only (managed node groups keep their version)")
-        }
-        let current = try await getCluster(name: name)
-        if current.version == version || updates[name]?.version == version { return current }
-        guard current.status == .active else {
-            throw CloudProviderError.conflict(resourceType: "cluster", name: name, reason: "is \(current.status.rawValue); only an active cluster can be upgraded")
-        }
-        let update = try await eks.updateClusterVersion(name, version: version, token: UUID().uuidString)
-        updates[name] = (update.id, version)
-        var result = current
-        result.status = .updating
-        result.statusMessage = "upgrading control plane to \(version)"
-        return result
-    }
-
-    /// EKS's versions from DescribeClusterVersions; where that API is unavailable (older
-    /// partitions, test servers), the versions EKS supported in standard support on this
-    /// agent's release, newest default.
-    public func availableVersions(cluster: String?) async throws -> [KubernetesVersion] {
-        var versions: [KubernetesVersion]
-        do {
-            var all: [EKSClusterVersion] = []
-            var token: String?
-            repeat {
-                let page = try await eks.describeClusterVersions(nextToken: token)
-                all += page.clusterVersions
-                token = page.nextToken
-            } while token != nil
-            versions = all.map { version in
-                let status = (version.versionStatus ?? version.status ?? "").uppercased()
-                return KubernetesVersion(version: version.clusterVersion, isDefault: version.defaultVersion ?? false,
-                                         support: status.contains("EXTENDED") ? "extended" : status.contains("STANDARD") ? "standard" : nil)
-            }
-        } catch let error as CloudProviderError {
-            guard case .providerError = error else { throw error }
-            versions = Self.fallbackVersions
-        } catch {
-            versions = Self.fallbackVersions
-        }
-        versions.sort { Self.minor($0.version) < Self.minor($1.version) }
-        guard let cluster else { return versions }
-        let current = Self.minor(try await eks.describeCluster(cluster).version ?? "")
-        return versions.filter { Self.minor($0.version).major == current.major && Self.minor($0.version).minor == current.minor + 1 }
-    }
-
-    static let fallbackVersions: [KubernetesVersion] = [
-        KubernetesVersion(version: "1.30", isDefault: false, support: "extended"),
-        KubernetesVersion(version: "1.31", isDefault: false, support: "extended"),
-        KubernetesVersion(version: "1.32", isDefault: false, support: "standard"),
-        KubernetesVersion(version: "1.33", isDefault: true, support: "standard"),
-        KubernetesVersion(version: "1.34", isDefault: false, support: "standard"),
-    ]
-
-    static func minor(_ version: String) -> (major: Int, minor: Int) {
-        let parts = version.split(separator: ".")
-        return (parts.count > 0 ? Int(parts[0]) ?? 0 : 0, parts.count > 1 ? Int(parts[1].prefix(while: \.isNumber)) ?? 0 : 0)
     }
 
     // MARK: - Node pools

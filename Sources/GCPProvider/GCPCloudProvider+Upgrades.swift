@@ -69,7 +69,7 @@ extension GCPCloudProvider {
     }
 
     /// The node pool upgrades under way, for people.
-    public func backgroundWork() -> [String] {
+    public func backgroundWork() async -> [String] {
         poolUpgrades.map { "upgrade the node pools of cluster \($0.key) to \($0.value.version)" }.sorted()
     }
 

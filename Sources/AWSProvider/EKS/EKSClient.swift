@@ -108,6 +108,15 @@ struct EKSClient: Sendable {
         return response.update
     }
 
+    /// UpdateNodegroupVersion: the node group's nodes replaced by nodes of `version` (the
+    /// control plane's), pods drained with their disruption budgets respected.
+    func updateNodegroupVersion(cluster: String, name: String, version: String, token: String) async throws -> EKSUpdate {
+        let response: EKSUpdateResponse = try await call(
+            "POST", "/clusters/\(Self.segment(cluster))/node-groups/\(Self.segment(name))/update-version",
+            body: EKSUpdateNodegroupVersionBody(version: version, clientRequestToken: token), subject: Self.nodegroup(cluster, name))
+        return response.update
+    }
+
     func deleteNodegroup(cluster: String, name: String) async throws -> EKSNodegroup {
         let response: EKSNodegroupResponse = try await call("DELETE", "/clusters/\(Self.segment(cluster))/node-groups/\(Self.segment(name))",
                                                             subject: Self.nodegroup(cluster, name))

@@ -135,6 +135,12 @@ struct EKSUpdateClusterVersionBody: Encodable, Sendable {
     var clientRequestToken: String
 }
 
+/// Body of UpdateNodegroupVersion (`force` left false: pod disruption budgets are respected).
+struct EKSUpdateNodegroupVersionBody: Encodable, Sendable {
+    var version: String
+    var clientRequestToken: String
+}
+
 /// An AWS timestamp: epoch seconds in the JSON protocols, ISO 8601 in XML and in some fakes.
 struct AWSTimestamp: Decodable, Sendable, Equatable {
     var secondsSince1970: Double
