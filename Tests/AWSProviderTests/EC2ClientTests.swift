@@ -2,6 +2,7 @@ import CloudCore
 import Diagnostics
 import Foundation
 import Testing
+import TestSupport
 @testable import AWSProvider
 
 // Responses as the EC2 API reference shows them (trimmed to what matters, and closed where
@@ -426,7 +427,7 @@ private func ec2Error(_ code: String, _ message: String) -> String {
     }
 
     @Test func aBrokenConnectionIsRetried() async throws {
-        let transport = ScriptedTransport([.fail(HTTPTransportError(.connection, "connection reset")),
+        let transport = ScriptedTransport(steps: [.fail(HTTPTransportError(.connection, "connection reset")),
                                            .respond(.xml(200, describeInstancesResponse))])
         #expect(try await ec2(transport).describeInstances().instances.count == 3)
         #expect(transport.requests.count == 2)

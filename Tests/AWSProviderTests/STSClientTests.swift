@@ -2,6 +2,7 @@ import CloudCore
 import Diagnostics
 import Foundation
 import Testing
+import TestSupport
 @testable import AWSProvider
 
 // Responses as the STS API reference shows them (its AssumeRole example wraps the session
@@ -237,10 +238,10 @@ private func stsError(_ code: String, _ message: String) -> String {
 
     @Test func aBrokenConnectionIsRetriedThenReported() async throws {
         let broken = ScriptedTransport.Step.fail(HTTPTransportError(.connection, "connection refused"))
-        let recovered = ScriptedTransport([broken, .respond(.xml(200, webIdentityResponse))])
+        let recovered = ScriptedTransport(steps: [broken, .respond(.xml(200, webIdentityResponse))])
         _ = try await sts(recovered).assumeRoleWithWebIdentity(roleArn: "arn:aws:iam::1:role/r", sessionName: "s", token: "t")
         #expect(recovered.requests.count == 2)
-        let down = ScriptedTransport([broken, broken])
+        let down = ScriptedTransport(steps: [broken, broken])
         await #expect(throws: CloudProviderError.providerError(ProviderFailure(code: "ConnectionError", message: "connection refused", retryable: true))) {
             try await sts(down, attempts: 2).assumeRoleWithWebIdentity(roleArn: "arn:aws:iam::1:role/r", sessionName: "s", token: "t")
         }
