@@ -59,6 +59,7 @@ extension AzureCloudProvider {
         guard let sshKey = request.sshPublicKey else {
             throw CloudProviderError.invalidRequest(field: "sshPublicKey", reason: "is needed: Azure Linux VMs are created with SSH key authentication only")
         }
+        try AzureSSHKeyRule.check(sshKey)
         guard let subnet = request.subnet ?? settings.string("subnetId") else {
             throw CloudProviderError.invalidRequest(field: "subnet", reason: "is needed: the resource id of the subnet for the VM's network interface (or set the provider's subnetId)")
         }
@@ -167,10 +168,12 @@ extension AzureCloudProvider {
         do {
             vm = try await machines.get(resourceGroup: group, vmName)
         } catch CloudProviderError.notFound {
-            // A create that failed may leave nothing behind: say why, once.
+            // A create that failed may leave nothing behind: say why, once (unless a delete
+            // preempted it: then the VM is simply gone).
             if var tracked = instanceOperations[key] {
                 instanceOperations[key] = nil
-                if tracked.kind == "createInstance", let message = try? await observe(&tracked, subject: Self.subject(vmName)).failureMessage {
+                if tracked.kind == "createInstance", let status = try? await observe(&tracked, subject: Self.subject(vmName)),
+                   !status.wasPreempted, let message = status.failureMessage {
                     throw CloudProviderError.providerError(ProviderFailure(code: tracked.last?.error?.code ?? "OperationFailed",
                                                                            message: "creating instance '\(vmName)' failed: \(message)"))
                 }
@@ -186,7 +189,7 @@ extension AzureCloudProvider {
             return view
         }
         instanceOperations[key] = nil
-        if let message = status.failureMessage {
+        if let message = status.failureMessage, !Self.superseded(status, deleting: view.state == .deleting) {
             if tracked.kind == "createInstance" {
                 view.state = .failed
             } else {
