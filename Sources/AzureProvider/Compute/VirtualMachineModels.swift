@@ -99,6 +99,15 @@ struct AzureVirtualMachine: Codable, Sendable, Equatable {
     }
 }
 
+/// A `VirtualMachine` as List All answers it with `statusOnly=true`: its id and instance view.
+struct AzureVirtualMachineStatus: Codable, Sendable, Equatable {
+    var id: String?
+    var name: String?
+    var properties: Properties?
+
+    struct Properties: Codable, Sendable, Equatable { var instanceView: AzureVirtualMachine.InstanceView? }
+}
+
 /// `NetworkInterface`.
 struct AzureNetworkInterface: Codable, Sendable, Equatable {
     var id: String?

@@ -6,6 +6,9 @@ import Synchronization
 /// interfaces and public IPs) and Microsoft Entra's token endpoint, as their REST references
 /// describe them, served over real HTTP on 127.0.0.1 for tests.
 ///
+/// Lists come in pages (`setPageSize`) linked by `nextLink`s that keep the request's query;
+/// the subscription's VMs list with `statusOnly=true` answers each VM's instance view alone.
+///
 /// Every call needs the right `api-version` (ContainerService 2023-11-01, Compute and Network
 /// 2023-09-01) and `Authorization: Bearer` with an accepted token. Mutations that take time
 /// answer 201 or 202 with `Azure-AsyncOperation` (and, for deletes and power actions,
