@@ -247,7 +247,7 @@ extension AzureCloudProvider {
         let machines = try self.machines
         let candidates = try await machines.list(resourceGroup: group).filter { vm in
             vm.name != nil && filter.tags.allSatisfy { vm.tags?[$0.key] == $0.value }
-                && filter.zone.map { AzureStatusMapping.zone(of: vm) == $0 || vm.location == $0 } ?? true
+                && (filter.zone.map { AzureStatusMapping.zone(of: vm) == $0 || vm.location == $0 } ?? true)
         }
         let views = candidates.isEmpty ? [:] : try await machines.instanceViews()
         var listed: [(instance: Instance, vm: AzureVirtualMachine)] = []

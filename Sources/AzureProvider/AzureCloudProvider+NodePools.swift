@@ -49,7 +49,7 @@ extension AzureCloudProvider {
         poolOperations[key] = nil
         guard let message = status.failureMessage else { return view }
         if Self.superseded(status, deleting: view.status == .deleting) {
-            view.statusMessage = view.statusMessage ?? "\(tracked.detail) was preempted: \(message)"
+            if tracked.kind != "deleteNodePool" { view.statusMessage = view.statusMessage ?? "\(tracked.detail) was preempted: \(message)" }
             return view
         }
         if tracked.kind == "createNodePool" {

@@ -257,7 +257,7 @@ public actor AzureCloudProvider: CloudProvider {
         clusterOperations[view.name] = nil
         guard let message = status.failureMessage else { return }
         if Self.superseded(status, deleting: view.status == .deleting) {
-            view.statusMessage = view.statusMessage ?? "\(tracked.detail) was preempted: \(message)"
+            if tracked.kind != "deleteCluster" { view.statusMessage = view.statusMessage ?? "\(tracked.detail) was preempted: \(message)" }
         } else if tracked.kind == "createCluster" {
             view.status = .failed
             view.statusMessage = "\(tracked.detail) failed: \(message)"

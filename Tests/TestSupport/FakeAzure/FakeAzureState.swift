@@ -126,8 +126,7 @@ struct FakeARMOperation {
             }
         }
 
-        /// What the `Location` URL answers once it succeeded: deletes 204, power actions 200
-        /// without a body, the rest 200 with `{}`.
+        /// Whether it deletes its resource (its `Location` then answers 204 once it succeeded).
         var isDelete: Bool {
             switch self {
             case .deleteCluster, .deletePool, .deleteVM, .deleteNIC, .deletePublicIP: true
