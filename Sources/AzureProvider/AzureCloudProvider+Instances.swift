@@ -59,6 +59,7 @@ extension AzureCloudProvider {
         guard let sshKey = request.sshPublicKey else {
             throw CloudProviderError.invalidRequest(field: "sshPublicKey", reason: "is needed: Azure Linux VMs are created with SSH key authentication only")
         }
+        try AzureSSHKeyRule.check(sshKey)
         guard let subnet = request.subnet ?? settings.string("subnetId") else {
             throw CloudProviderError.invalidRequest(field: "subnet", reason: "is needed: the resource id of the subnet for the VM's network interface (or set the provider's subnetId)")
         }
@@ -122,8 +123,7 @@ extension AzureCloudProvider {
             if let operation = answer.operation {
                 instanceOperations[key] = TrackedOperation(reference: operation, kind: "createInstance", detail: "creating virtual machine")
             }
-            let fallbackID = "/subscriptions/\(try subscription)/resourceGroups/\(group)/providers/Microsoft.Compute/virtualMachines/\(request.name)"
-            var view = AzureStatusMapping.instance(answer.value, name: request.name, provider: name, id: answer.value.id ?? fallbackID,
+            var view = AzureStatusMapping.instance(answer.value, name: request.name, provider: name, id: answer.value.id ?? machines.machineID(group, request.name),
                                                    publicIP: nil, privateIP: nic.value.properties.ipConfigurations.first?.properties.privateIPAddress)
             if view.state == .unknown || view.state == .running { view.state = .creating }
             return view
@@ -167,17 +167,19 @@ extension AzureCloudProvider {
         do {
             vm = try await machines.get(resourceGroup: group, vmName)
         } catch CloudProviderError.notFound {
-            // A create that failed may leave nothing behind: say why, once.
+            // A create that failed may leave nothing behind: say why, once (unless a delete
+            // preempted it: then the VM is simply gone).
             if var tracked = instanceOperations[key] {
                 instanceOperations[key] = nil
-                if tracked.kind == "createInstance", let message = try? await observe(&tracked, subject: Self.subject(vmName)).failureMessage {
+                if tracked.kind == "createInstance", let status = try? await observe(&tracked, subject: Self.subject(vmName)),
+                   !status.wasPreempted, let message = status.failureMessage {
                     throw CloudProviderError.providerError(ProviderFailure(code: tracked.last?.error?.code ?? "OperationFailed",
                                                                            message: "creating instance '\(vmName)' failed: \(message)"))
                 }
             }
             throw CloudProviderError.notFound(resourceType: "instance", name: id)
         }
-        var view = await instanceView(vm, group: group, name: vmName)
+        var view = try await instanceView(vm, group: group, name: vmName)
         guard var tracked = instanceOperations[key] else { return view }
         let status = try await observe(&tracked, subject: Self.subject(vmName))
         guard status.isDone else {
@@ -186,7 +188,7 @@ extension AzureCloudProvider {
             return view
         }
         instanceOperations[key] = nil
-        if let message = status.failureMessage {
+        if let message = status.failureMessage, !Self.superseded(status, deleting: view.state == .deleting) {
             if tracked.kind == "createInstance" {
                 view.state = .failed
             } else {
@@ -196,50 +198,80 @@ extension AzureCloudProvider {
         return view
     }
 
-    /// The shared instance, with the addresses of its primary network interface (each a
-    /// request of its own; an address that cannot be read is left out).
-    private func instanceView(_ vm: AzureVirtualMachine, group: String, name vmName: String) async -> Instance {
-        var privateIP: String?
-        var publicIP: String?
-        if let machines = try? self.machines,
-           let reference = vm.properties.networkProfile?.networkInterfaces?.first(where: { $0.properties?.primary != false }),
-           let nic = try? await machines.interface(id: reference.id) {
-            let configuration = nic.properties.ipConfigurations.first { $0.properties.primary != false }?.properties
-            privateIP = configuration?.privateIPAddress
-            if let ipID = configuration?.publicIPAddress?.id {
-                publicIP = try? await machines.publicIP(id: ipID).properties.ipAddress
-            }
-        }
-        return AzureStatusMapping.instance(vm, name: vmName, provider: name,
-                                           id: "/subscriptions/\((try? subscription) ?? "")/resourceGroups/\(group)/providers/Microsoft.Compute/virtualMachines/\(vmName)",
-                                           publicIP: publicIP, privateIP: privateIP)
+    /// The shared instance, with the addresses of its primary network interface.
+    private func instanceView(_ vm: AzureVirtualMachine, group: String, name vmName: String) async throws -> Instance {
+        let machines = try self.machines
+        let addresses = await Self.addresses(of: vm, machines: machines)
+        return AzureStatusMapping.instance(vm, name: vmName, provider: name, id: machines.machineID(group, vmName),
+                                           publicIP: addresses.publicIP, privateIP: addresses.privateIP)
     }
 
-    /// The VMs of the configured resource group, each read with its power state and addresses,
-    /// filtered, sorted by name and paged by the agent.
+    /// How many VMs' addresses a list reads at a time.
+    static let addressFanOut = 8
+
+    /// The private and public address of a VM's primary network interface: a request for the
+    /// interface, then one for its public IP; an address that cannot be read is left out.
+    nonisolated static func addresses(of vm: AzureVirtualMachine, machines: VirtualMachineClient) async -> (privateIP: String?, publicIP: String?) {
+        guard let reference = vm.properties.networkProfile?.networkInterfaces?.first(where: { $0.properties?.primary != false }),
+              let nic = try? await machines.interface(id: reference.id) else { return (nil, nil) }
+        let configuration = nic.properties.ipConfigurations.first { $0.properties.primary != false }?.properties
+        guard let ipID = configuration?.publicIPAddress?.id else { return (configuration?.privateIPAddress, nil) }
+        return (configuration?.privateIPAddress, try? await machines.publicIP(id: ipID).properties.ipAddress)
+    }
+
+    /// The addresses of each VM, in order, read for at most `width` VMs at a time.
+    nonisolated static func addresses(of vms: [AzureVirtualMachine], machines: VirtualMachineClient,
+                                      width: Int = addressFanOut) async -> [(privateIP: String?, publicIP: String?)] {
+        await withTaskGroup(of: (Int, String?, String?).self) { group in
+            var found = [(privateIP: String?, publicIP: String?)](repeating: (nil, nil), count: vms.count)
+            for index in vms.indices {
+                if index >= width, let (done, privateIP, publicIP) = await group.next() { found[done] = (privateIP, publicIP) }
+                group.addTask {
+                    let addresses = await addresses(of: vms[index], machines: machines)
+                    return (index, addresses.privateIP, addresses.publicIP)
+                }
+            }
+            for await (done, privateIP, publicIP) in group { found[done] = (privateIP, publicIP) }
+            return found
+        }
+    }
+
+    /// The VMs of the configured resource group, filtered, sorted by name and paged by the
+    /// agent. Two lists serve them all: the group's VMs (their model) and the subscription's
+    /// instance views (`statusOnly=true`: their power state); a VM the first names and the
+    /// second no longer does was deleted in between and is left out. Only the page's VMs have
+    /// their addresses read, `addressFanOut` at a time.
     public func listInstances(_ page: PageRequest, filter: InstanceFilter) async throws -> Page<Instance> {
         try filter.validate()
         let group = try resourceGroup
-        let listed = try await machines.list(resourceGroup: group)
-        var instances: [Instance] = []
         let machines = try self.machines
-        for listedVM in listed {
-            guard let vmName = listedVM.name, filter.tags.allSatisfy({ listedVM.tags?[$0.key] == $0.value }) else { continue }
-            if let zone = filter.zone, AzureStatusMapping.zone(of: listedVM) != zone, listedVM.location != zone { continue }
-            // Read again for the power state (lists carry no instance view). The agent's
-            // operations are left for getInstance to report, so a list never eats their errors.
-            let vmGroup = AzureStatusMapping.resourceGroup(of: listedVM.id) ?? group
-            let vm: AzureVirtualMachine
-            do {
-                vm = try await machines.get(resourceGroup: vmGroup, vmName)
-            } catch CloudProviderError.notFound {
-                continue  // Deleted between the list and the read.
-            }
-            var instance = await instanceView(vm, group: vmGroup, name: vmName)
-            if instanceOperations[Self.key(vmGroup, vmName)]?.kind == "delete" { instance.state = .deleting }
-            if filter.states.isEmpty || filter.states.contains(instance.state) { instances.append(instance) }
+        let candidates = try await machines.list(resourceGroup: group).filter { vm in
+            vm.name != nil && filter.tags.allSatisfy { vm.tags?[$0.key] == $0.value }
+                && (filter.zone.map { AzureStatusMapping.zone(of: vm) == $0 || vm.location == $0 } ?? true)
         }
-        return try Pagination.page(of: instances.sorted { ($0.name, $0.id) < ($1.name, $1.id) }, key: { "\($0.name)\u{1F}\($0.id)" }, request: page)
+        let views = candidates.isEmpty ? [:] : try await machines.instanceViews()
+        var listed: [(instance: Instance, vm: AzureVirtualMachine)] = []
+        for var vm in candidates {
+            let vmName = vm.name!
+            let vmGroup = AzureStatusMapping.resourceGroup(of: vm.id) ?? group
+            let id = vm.id ?? machines.machineID(vmGroup, vmName)
+            guard let view = views[id.lowercased()] else { continue }  // Deleted between the two lists.
+            vm.properties.instanceView = view
+            var instance = AzureStatusMapping.instance(vm, name: vmName, provider: name, id: id, publicIP: nil, privateIP: nil)
+            // The agent's operations are left for getInstance to report, so a list never eats their errors.
+            if instanceOperations[Self.key(vmGroup, vmName)]?.kind == "delete" { instance.state = .deleting }
+            if filter.states.isEmpty || filter.states.contains(instance.state) { listed.append((instance, vm)) }
+        }
+        let paged = try Pagination.page(of: listed.sorted { ($0.instance.name, $0.instance.id) < ($1.instance.name, $1.instance.id) },
+                                        key: { "\($0.instance.name)\u{1F}\($0.instance.id)" }, request: page)
+        let addresses = await Self.addresses(of: paged.items.map(\.vm), machines: machines)
+        let instances = zip(paged.items, addresses).map { item, address in
+            var instance = item.instance
+            instance.privateIP = address.privateIP
+            instance.publicIP = address.publicIP
+            return instance
+        }
+        return Page(items: instances, nextPageToken: paged.nextPageToken)
     }
 
     public func startInstance(id: String) async throws -> Instance {

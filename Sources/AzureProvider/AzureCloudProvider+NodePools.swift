@@ -48,6 +48,10 @@ extension AzureCloudProvider {
         }
         poolOperations[key] = nil
         guard let message = status.failureMessage else { return view }
+        if Self.superseded(status, deleting: view.status == .deleting) {
+            if tracked.kind != "deleteNodePool" { view.statusMessage = view.statusMessage ?? "\(tracked.detail) was preempted: \(message)" }
+            return view
+        }
         if tracked.kind == "createNodePool" {
             view.status = .failed
             view.statusMessage = "\(tracked.detail) failed: \(message)"

@@ -243,6 +243,8 @@ public actor AzureCloudProvider: CloudProvider {
 
     /// Folds the cluster's tracked operation into what is reported; a finished operation that
     /// failed makes a new cluster `failed` and any other operation's caller get the error, once.
+    /// One a newer operation took over (a delete) is no failure: the cluster is what that
+    /// one makes it.
     func applyOperation(to view: inout KubernetesCluster) async throws {
         guard var tracked = clusterOperations[view.name] else { return }
         let status = try await observe(&tracked, subject: .init(resourceType: "cluster", name: view.name))
@@ -254,12 +256,20 @@ public actor AzureCloudProvider: CloudProvider {
         }
         clusterOperations[view.name] = nil
         guard let message = status.failureMessage else { return }
-        if tracked.kind == "createCluster" {
+        if Self.superseded(status, deleting: view.status == .deleting) {
+            if tracked.kind != "deleteCluster" { view.statusMessage = view.statusMessage ?? "\(tracked.detail) was preempted: \(message)" }
+        } else if tracked.kind == "createCluster" {
             view.status = .failed
             view.statusMessage = "\(tracked.detail) failed: \(message)"
-        } else if tracked.kind != "deleteCluster" || view.status != .deleting {
+        } else {
             throw Self.operationFailed(tracked, message, of: "cluster '\(view.name)'")
         }
+    }
+
+    /// Whether an operation that ended without success gave way to a newer one: ARM says it
+    /// was preempted, or the resource is being deleted (a delete takes over whatever ran).
+    static func superseded(_ status: ARMOperationStatus, deleting: Bool) -> Bool {
+        status.wasPreempted || deleting
     }
 
     /// Every cluster of the resource group (of the subscription when none is configured),

@@ -24,11 +24,17 @@ public enum AzureSettings {
         return valid ? nil : "must be a subnet resource id: /subscriptions/S/resourceGroups/RG/providers/Microsoft.Network/virtualNetworks/VNET/subnets/NAME"
     }
 
+    /// The admin user names Compute refuses (its documented list).
+    static let reservedUsernames: Set<String> = [
+        "1", "123", "a", "actuser", "adm", "admin", "admin1", "admin2", "administrator", "aspnet", "backup", "console", "david", "guest", "john",
+        "owner", "root", "server", "sql", "support", "support_388945a0", "sys", "test", "test1", "test2", "test3", "user", "user1", "user2",
+        "user3", "user4", "user5",
+    ]
+
     /// Azure's rule for Linux admin users: 1 to 32 lowercase letters, digits, '-' and '_',
     /// starting with a letter, and not a reserved name.
     @Sendable static func adminUsername(_ text: String) -> String? {
-        let reserved: Set<String> = ["admin", "administrator", "root", "guest", "user", "test", "sys", "support", "owner"]
-        let valid = (1...32).contains(text.count) && text.first!.isLetter && !reserved.contains(text)
+        let valid = (1...32).contains(text.count) && text.first!.isLetter && !reservedUsernames.contains(text)
             && text.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-" || $0 == "_") }
         return valid ? nil : "must be 1 to 32 lowercase letters, digits, '-' and '_', starting with a letter, and not a reserved name (root, admin …)"
     }

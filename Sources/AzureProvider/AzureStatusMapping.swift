@@ -89,11 +89,13 @@ enum AzureStatusMapping {
         vm.zones?.first.map { "\(vm.location)-\($0)" } ?? vm.location
     }
 
+    /// The shared instance; `providerState` is the power state, else the provisioning state (a
+    /// failure as the instance view's code, `ProvisioningState/failed/AllocationFailed`).
     static func instance(_ vm: AzureVirtualMachine, name: String, provider: String, id: String, publicIP: String?, privateIP: String?) -> Instance {
         let power = vm.powerState
         let state = instance(vm.properties.provisioningState, power: power)
         let raw = ["creating", "deleting", "failed"].contains(vm.properties.provisioningState?.lowercased() ?? "") || power == nil
-            ? vm.properties.provisioningState ?? "Unknown" : power!
+            ? (state == .failed ? vm.provisioningFailure : nil) ?? vm.properties.provisioningState ?? "Unknown" : power!
         return Instance(id: vm.id ?? id, name: name, provider: provider, cloud: .azure, state: state, providerState: raw,
                         instanceType: vm.properties.hardwareProfile?.vmSize ?? "", image: image(vm.properties.storageProfile?.imageReference),
                         zone: zone(of: vm), publicIP: publicIP, privateIP: privateIP, tags: vm.tags ?? [:],

@@ -96,6 +96,11 @@ struct ARMClientTests {
         let version = ARMErrorMapping.failure(armError(400, "InvalidParameter", "Version 1.99 is not supported", target: "properties.kubernetesVersion"))
         #expect(ARMErrorMapping.error(version, resourceType: "cluster", name: "d")
                     == .invalidRequest(field: "version", reason: "Version 1.99 is not supported (InvalidParameter)"))
+        let image = ARMErrorMapping.failure(armError(404, "PlatformImageNotFound", "The platform image 'a:b:c:latest' is not available.",
+                                                     target: "imageReference"))
+        #expect(ARMErrorMapping.error(image, resourceType: "instance", name: "vm")
+                    == .invalidRequest(field: "image", reason: "The platform image 'a:b:c:latest' is not available. (PlatformImageNotFound)"),
+                "an image the request names is no instance that is not found")
         let server = ARMErrorMapping.failure(armError(500, "InternalServerError", "boom", headers: ["x-ms-request-id": "req-42"]))
         guard case .providerError(let failure) = ARMErrorMapping.error(server, resourceType: "cluster", name: "d") else {
             Issue.record("expected a provider error")
@@ -139,6 +144,18 @@ struct ARMOperationTests {
         let client = armClient(script)
         #expect(try await client.operationStatus(reference, subject: .init(resourceType: "cluster", name: "d")).status == "InProgress")
         #expect(try await client.operationStatus(reference, subject: .init(resourceType: "cluster", name: "d")).succeeded)
+    }
+
+    @Test func aFailureReadAtTheLocationKeepsARMsCodeAndAPreemptionIsNoFailureOfItsOwn() async throws {
+        let script = ARMScript([armError(400, "AllocationFailed", "Allocation failed."),
+                                armError(409, "OperationPreempted", "Operation execution has been preempted by a more recent operation.")])
+        let reference = ARMOperationReference(url: URL(string: "https://management.azure.com/loc/1")!, kind: .location)
+        let client = armClient(script)
+        let failed = try await client.operationStatus(reference, subject: .init(resourceType: "instance", name: "vm"))
+        #expect(!failed.succeeded && failed.error?.code == "AllocationFailed" && failed.failureMessage == "Allocation failed. (AllocationFailed)")
+        #expect(!failed.wasPreempted)
+        let preempted = try await client.operationStatus(reference, subject: .init(resourceType: "instance", name: "vm"))
+        #expect(preempted.isDone && preempted.wasPreempted)
     }
 
     @Test func sovereignEndpointsHaveTheirOwnScopeAndFakesThePublicOne() {

@@ -12,4 +12,14 @@ struct AzureSettingsTests {
     func resourceGroupNamesARMRefusesFail(_ name: String) {
         #expect(AzureSettings.resourceGroupName(name)?.contains("90 letters") == true)
     }
+
+    @Test(arguments: ["admin", "backup", "console", "david", "sql", "user3", "Ops", "9lives", String(repeating: "u", count: 33)])
+    func adminNamesComputeRefusesFail(_ name: String) {
+        #expect(AzureSettings.adminUsername(name) != nil)
+    }
+
+    @Test(arguments: ["azureuser", "ops_1", "deploy-bot"])
+    func adminNamesComputeTakesPass(_ name: String) {
+        #expect(AzureSettings.adminUsername(name) == nil)
+    }
 }

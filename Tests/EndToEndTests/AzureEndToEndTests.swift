@@ -13,14 +13,14 @@ import TestSupport
                                        "AZURE_SUBSCRIPTION_ID": "", "IDENTITY_ENDPOINT": "http://127.0.0.1:9/msi", "IDENTITY_HEADER": "none",
                                        "PATH": "/nonexistent"]
 
-    private func agent(operationDuration: Duration = .milliseconds(300), extra: [String: JSONValue] = [:]) async throws -> (LocalAgent, FakeAzure) {
+    func agent(operationDuration: Duration = .milliseconds(300), extra: [String: JSONValue] = [:]) async throws -> (LocalAgent, FakeAzure) {
         let fake = try FakeAzure(operationDuration: operationDuration, tokens: ["arm-token"], subscription: Self.subscription)
         let agent = try await LocalAgent(providers: [LocalAgent.instant, Self.entry(fake, extra: extra)], environment: Self.noAmbientCredentials)
         return (agent, fake)
     }
 
     /// The `aks` provider's entry, against `fake`.
-    private static func entry(_ fake: FakeAzure, extra: [String: JSONValue] = [:], token: Bool = true) -> JSONValue {
+    static func entry(_ fake: FakeAzure, extra: [String: JSONValue] = [:], token: Bool = true) -> JSONValue {
         var entry: [String: JSONValue] = ["name": "aks", "kind": "azure", "subscriptionId": .string(subscription), "resourceGroup": "rg-test",
                                           "location": "eastus", "endpointURL": .string(fake.baseURL.absoluteString)]
         if token { entry["accessToken"] = "arm-token" }
@@ -28,8 +28,16 @@ import TestSupport
         return .object(entry)
     }
 
-    private static var subnet: String {
+    static var subnet: String {
         "/subscriptions/\(subscription)/resourceGroups/rg-test/providers/Microsoft.Network/virtualNetworks/vnet-test/subnets/default"
+    }
+
+    /// A call to the fake as another tool would make it, on `path` under `rg-test`'s providers.
+    static func armCall(_ fake: FakeAzure, _ method: String, _ path: String, apiVersion: String, body: String = "") async throws -> HTTPResponse {
+        let url = URL(string: "\(fake.baseURL.absoluteString)/subscriptions/\(subscription)/resourceGroups/rg-test/providers/\(path)?api-version=\(apiVersion)")!
+        return try await URLSessionTransport().send(HTTPRequest(method: method, url: url, headers: [("Authorization", "Bearer arm-token"),
+                                                                                                   ("Content-Type", "application/json")],
+                                                                body: Array(body.utf8)))
     }
 
     private func kubectlView(_ path: String) async throws -> JSONValue {
@@ -101,11 +109,8 @@ import TestSupport
     @Test func anEntraClusterGetsAKubeconfigWhosePluginIsThisAgent() async throws {
         let (agent, fake) = try await agent(operationDuration: .milliseconds(100))
         // Made the way another tool would, with Entra integration.
-        let url = URL(string: "\(fake.baseURL.absoluteString)/subscriptions/\(Self.subscription)/resourceGroups/rg-test/providers/Microsoft.ContainerService/managedClusters/entra?api-version=2023-11-01")!
         let body = #"{"location": "eastus", "identity": {"type": "SystemAssigned"}, "properties": {"dnsPrefix": "entra", "aadProfile": {"managed": true, "enableAzureRBAC": true}, "agentPoolProfiles": [{"name": "system", "count": 1, "vmSize": "Standard_D2s_v5", "mode": "System", "osType": "Linux", "type": "VirtualMachineScaleSets"}]}}"#
-        let created = try await URLSessionTransport().send(HTTPRequest(method: "PUT", url: url, headers: [("Authorization", "Bearer arm-token"),
-                                                                                                        ("Content-Type", "application/json")],
-                                                                      body: Array(body.utf8)))
+        let created = try await Self.armCall(fake, "PUT", "Microsoft.ContainerService/managedClusters/entra", apiVersion: "2023-11-01", body: body)
         #expect(created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
         _ = try await agent.result("waitClusterReady", ["provider": "aks", "name": "entra"])
 

@@ -68,7 +68,10 @@ struct ARMClient: Sendable {
     }
 
     /// One call with the retry loop; answers only successful responses.
-    func exchange(_ method: String, _ url: URL, body: [UInt8], subject: Subject) async throws -> HTTPResponse {
+    /// - Parameter outcome: the call reads an operation's `Location`, where a 4xx (other than
+    ///   401, 408 and 429) is how the operation ended: it is thrown as a provider error that
+    ///   keeps ARM's code and message, not as what the status means for a resource.
+    func exchange(_ method: String, _ url: URL, body: [UInt8], subject: Subject, outcome: Bool = false) async throws -> HTTPResponse {
         guard endpoints.owns(url) else {
             throw CloudProviderError.providerError(ProviderFailure(
                 code: "MalformedResponse", message: "Azure pointed to \(url.host ?? "?"), which is not the ARM endpoint \(endpoints.resourceManager.absoluteString); not following it"))
@@ -80,8 +83,11 @@ struct ARMClient: Sendable {
             method, url, headers: headers, body: body, token: { try await tokens.token().value }, invalidate: { await tokens.invalidate() },
             failure: { response in
                 let parsed = ARMErrorMapping.failure(response)
-                return .init(error: ARMErrorMapping.error(parsed, resourceType: subject.resourceType, name: subject.name),
-                             code: "\(parsed.code), request \(parsed.requestID ?? "-")")
+                let error: CloudProviderError = outcome && (400..<500).contains(parsed.httpStatus) && ![401, 408, 429].contains(parsed.httpStatus)
+                    ? .providerError(ProviderFailure(httpStatus: parsed.httpStatus, code: parsed.code, message: parsed.message,
+                                                     requestID: parsed.requestID, retryable: false))
+                    : ARMErrorMapping.error(parsed, resourceType: subject.resourceType, name: subject.name)
+                return .init(error: error, code: "\(parsed.code), request \(parsed.requestID ?? "-")")
             })
     }
 }

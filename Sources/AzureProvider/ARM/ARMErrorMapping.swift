@@ -48,6 +48,9 @@ enum ARMErrorMapping {
     }
 
     static let notFoundCodes: Set<String> = ["ResourceNotFound", "NotFound", "ResourceGroupNotFound", "ParentResourceNotFound"]
+    /// 404s about something the request names, not the resource addressed (Compute answers an
+    /// image that does not exist so, with `target: imageReference`).
+    static let missingReferenceCodes: Set<String> = ["PlatformImageNotFound", "ImageNotFound", "GalleryImageNotFound"]
     static let conflictCodes: Set<String> = ["Conflict", "OperationNotAllowed", "AnotherOperationInProgress", "EtagMismatch",
                                              "PropertyChangeNotAllowed", "OperationPreempted"]
     static let authenticationCodes: Set<String> = ["InvalidAuthenticationToken", "ExpiredAuthenticationToken", "AuthenticationFailed",
@@ -57,6 +60,9 @@ enum ARMErrorMapping {
         let reason = failure.message.isEmpty ? failure.code : "\(failure.message) (\(failure.code))"
         if failure.code == "ResourceGroupNotFound" {
             return .invalidRequest(field: "resourceGroup", reason: reason)
+        }
+        if missingReferenceCodes.contains(failure.code) {
+            return .invalidRequest(field: field(for: failure), reason: reason)
         }
         if notFoundCodes.contains(failure.code) || (failure.httpStatus == 404 && failure.code.hasPrefix("HTTP")) {
             return .notFound(resourceType: resourceType, name: name)
@@ -87,6 +93,7 @@ enum ARMErrorMapping {
         for (needle, field) in [("kubernetesversion", "version"), ("orchestratorversion", "version"), ("version", "version"),
                                 ("vmsize", "nodeType"), ("count", "nodeCount"), ("imagereference", "image"), ("image", "image"),
                                 ("subnet", "subnet"), ("location", "region"), ("sshpublickey", "sshPublicKey"), ("ssh", "sshPublicKey"),
+                                ("adminusername", "adminUsername"),
                                 ("customdata", "userData"), ("tags", "tags"), ("dnsprefix", "name"), ("name", "name")]
         where text.contains(needle) {
             return field

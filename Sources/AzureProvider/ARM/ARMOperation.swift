@@ -44,6 +44,13 @@ struct ARMOperationStatus: Sendable, Equatable {
     var isDone: Bool { ["succeeded", "failed", "canceled", "cancelled"].contains(status.lowercased()) }
     var succeeded: Bool { status.lowercased() == "succeeded" }
 
+    /// Whether a newer operation took over before it ended (Compute's `OperationPreempted`,
+    /// AKS's `AKSOperationPreempted` and `AKSOperationPreemptedByDelete`): the resource is
+    /// what that one makes it, which is no failure of this one's.
+    var wasPreempted: Bool {
+        ["OperationPreempted", "AKSOperationPreempted", "AKSOperationPreemptedByDelete"].contains(error?.code ?? "")
+    }
+
     /// Why it did not succeed, for people.
     var failureMessage: String? {
         guard isDone, !succeeded else { return nil }
@@ -66,18 +73,15 @@ extension ARMClient {
             let body = try decode(StatusBody.self, response, label: "GET \(reference.url.path)")
             return ARMOperationStatus(status: body.status ?? "InProgress", error: body.error, retryAfter: RetryPolicy.retryAfter(response))
         case .location:
+            // 202 while it runs, 200 or 204 once it succeeded, else its error with ARM's code.
             do {
-                let response = try await exchange("GET", reference.url, body: [], subject: subject)
+                let response = try await exchange("GET", reference.url, body: [], subject: subject, outcome: true)
                 if response.status == 202 {
                     return ARMOperationStatus(status: "InProgress", retryAfter: RetryPolicy.retryAfter(response))
                 }
                 return ARMOperationStatus(status: "Succeeded")
             } catch CloudProviderError.providerError(let failure) where !failure.retryable {
                 return ARMOperationStatus(status: "Failed", error: .init(code: failure.code, message: failure.message))
-            } catch CloudProviderError.invalidRequest(_, let reason) {
-                return ARMOperationStatus(status: "Failed", error: .init(code: "BadRequest", message: reason))
-            } catch CloudProviderError.conflict(_, _, let reason) {
-                return ARMOperationStatus(status: "Failed", error: .init(code: "Conflict", message: reason))
             }
         }
     }

@@ -17,6 +17,11 @@ struct VirtualMachineClient: Sendable {
         "/subscriptions/\(subscription)/resourceGroups/\(resourceGroup)/providers/Microsoft.Network/\(kind)/\(name)"
     }
 
+    /// The resource id of the virtual machine `name` in `resourceGroup`.
+    func machineID(_ resourceGroup: String, _ name: String) -> String {
+        "/subscriptions/\(subscription)/resourceGroups/\(resourceGroup)/providers/Microsoft.Compute/virtualMachines/\(name)"
+    }
+
     // MARK: Virtual machines
 
     /// The VM with its instance view (power state).
@@ -29,6 +34,21 @@ struct VirtualMachineClient: Sendable {
     func list(resourceGroup: String) async throws -> [AzureVirtualMachine] {
         try await client.all(client.endpoints.url(machines(resourceGroup), apiVersion: AzureEndpoints.compute),
                              subject: .init(resourceType: "instance", name: "*"))
+    }
+
+    /// The instance view of every VM of the subscription, by lowercased resource id: List All
+    /// with `statusOnly=true` (following `nextLink`), which answers each VM's id and instance
+    /// view, not its model; one list instead of a GET per VM.
+    func instanceViews() async throws -> [String: AzureVirtualMachine.InstanceView] {
+        let path = "/subscriptions/\(Self.e(subscription))/providers/Microsoft.Compute/virtualMachines"
+        let statuses: [AzureVirtualMachineStatus] = try await client.all(
+            client.endpoints.url(path, apiVersion: AzureEndpoints.compute, query: [("statusOnly", "true")]),
+            subject: .init(resourceType: "instance", name: "*"))
+        var views: [String: AzureVirtualMachine.InstanceView] = [:]
+        for status in statuses {
+            if let id = status.id, let view = status.properties?.instanceView { views[id.lowercased()] = view }
+        }
+        return views
     }
 
     func put(resourceGroup: String, _ name: String, _ body: AzureVirtualMachine) async throws -> ARMClient.Answer<AzureVirtualMachine> {

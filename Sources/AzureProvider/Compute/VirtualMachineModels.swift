@@ -91,6 +91,21 @@ struct AzureVirtualMachine: Codable, Sendable, Equatable {
     var powerState: String? {
         properties.instanceView?.statuses?.compactMap(\.code).first { $0.hasPrefix("PowerState/") }.map { String($0.dropFirst("PowerState/".count)) }
     }
+
+    /// The instance view's failed provisioning status, which names why the last operation
+    /// failed (`ProvisioningState/failed/AllocationFailed`).
+    var provisioningFailure: String? {
+        properties.instanceView?.statuses?.compactMap(\.code).first { $0.lowercased().hasPrefix("provisioningstate/failed") }
+    }
+}
+
+/// A `VirtualMachine` as List All answers it with `statusOnly=true`: its id and instance view.
+struct AzureVirtualMachineStatus: Codable, Sendable, Equatable {
+    var id: String?
+    var name: String?
+    var properties: Properties?
+
+    struct Properties: Codable, Sendable, Equatable { var instanceView: AzureVirtualMachine.InstanceView? }
 }
 
 /// `NetworkInterface`.

@@ -6,18 +6,26 @@ import Synchronization
 /// interfaces and public IPs) and Microsoft Entra's token endpoint, as their REST references
 /// describe them, served over real HTTP on 127.0.0.1 for tests.
 ///
+/// Lists come in pages (`setPageSize`) linked by `nextLink`s that keep the request's query;
+/// the subscription's VMs list with `statusOnly=true` answers each VM's instance view alone.
+///
 /// Every call needs the right `api-version` (ContainerService 2023-11-01, Compute and Network
 /// 2023-09-01) and `Authorization: Bearer` with an accepted token. Mutations that take time
 /// answer 201 or 202 with `Azure-AsyncOperation` (and, for deletes and power actions,
-/// `Location`) URLs on this server and `Retry-After`; a resource changes when its operation is
-/// done, `operationDuration` later, as on Azure. Failures can be injected; everything received
-/// stays inspectable. The resource group `rg-test` (eastus) with the subnet
-/// `vnet-test/default` exists from the start.
+/// `Location`, in each resource provider's own form) URLs on this server and `Retry-After`; a
+/// resource changes when its operation is done, `operationDuration` later, as on Azure.
+/// Newer operations take over as on Azure: a VM's power action or delete preempts the action
+/// under way (`OperationPreempted`), a cluster or pool delete the operations on it
+/// (`AKSOperationPreemptedByDelete`); the older ones end `Canceled`. A failed VM operation
+/// leaves the VM `Failed`, its code and message in the instance view. Unknown regions, reserved
+/// admin user names and SSH keys Azure does not take are refused as ARM does. Failures can be
+/// injected; everything received stays inspectable. The resource group `rg-test` (eastus)
+/// with the subnet `vnet-test/default` exists from the start.
 ///
 /// Operation kinds for `failNextOperation`: `createCluster`, `updateCluster` (a PUT of an
 /// existing cluster: upgrade or scale), `deleteCluster`, `createAgentPool`, `updateAgentPool`,
 /// `deleteAgentPool`, `createVM`, `start`, `powerOff`, `deallocate`, `deleteVM`,
-/// `createNetworkInterface`, `createPublicIP`.
+/// `createNetworkInterface`, `createPublicIP`, `deleteNetworkInterface`, `deletePublicIP`.
 public final class FakeAzure: Sendable {
     public let server: LoopbackHTTPServer
     public var baseURL: URL { server.baseURL }
@@ -89,6 +97,17 @@ public final class FakeAzure: Sendable {
     public func addResourceGroup(_ name: String, location: String) {
         box.state.withLock { $0.addResourceGroup(name, location: location) }
     }
+
+    /// Whether deletes and actions answer 202 with `Location` alone, without
+    /// `Azure-AsyncOperation` (the ARM contract lets a resource provider do so).
+    public func answerWithLocationOnly(_ on: Bool = true) { box.state.withLock { $0.locationOnly = on } }
+
+    /// Operations of these kinds (see the type's documentation) run until
+    /// `releaseOperations()`, so another client's call surely lands while they run.
+    public func holdOperations(kinds: Set<String>) { box.state.withLock { $0.heldKinds = kinds } }
+
+    /// Lets held operations end (those whose time is up end at the next request).
+    public func releaseOperations() { box.state.withLock { $0.heldKinds = [] } }
 
     /// How many items a list page holds (default 2).
     public func setPageSize(_ size: Int) { box.state.withLock { $0.pageSize = max(1, size) } }

@@ -24,10 +24,13 @@ extension FakeAzureState {
                 return putVM(group: group, name: name, body: body)
             case "DELETE":
                 guard let vm = vms[key] else { return HTTPResponse(status: 204) }
+                // A delete again answers the one under way; a delete preempts whatever else runs.
+                if let deleting = running({ if case .deleteVM(key) = $0 { true } else { false } }).first { return accepted(headers(of: deleting)) }
+                preempt({ $0.virtualMachine == key }, code: "OperationPreempted", message: Self.preempted)
                 vms[key]?.provisioningState = "Deleting"
                 let headers = startOperation(kind: "deleteVM", provider: "Microsoft.Compute", location: vm.location, apiVersion: Self.compute,
                                              effect: .deleteVM(key))
-                return HTTPResponse(status: 202, headers: headers)
+                return accepted(headers)
             default:
                 return Self.error(405, "MethodNotAllowed", "The method is not allowed.")
             }
@@ -45,14 +48,48 @@ extension FakeAzureState {
             case "powerOff": ("stopping", "stopped")
             default: ("deallocating", "deallocated")
             }
+            // A newer power action preempts the one under way.
+            preempt({ if case .power(key, _, _) = $0 { true } else { false } }, code: "OperationPreempted", message: Self.preempted)
+            let previous = vm.power.map(Self.settled)
             vms[key]?.power = transition
             vms[key]?.provisioningState = "Updating"
             let headers = startOperation(kind: rest[2], provider: "Microsoft.Compute", location: vm.location, apiVersion: Self.compute,
-                                         effect: .power(key, to: target))
-            return HTTPResponse(status: 202, headers: headers)
+                                         effect: .power(key, to: target, from: previous))
+            return accepted(headers)
         default:
             return Self.error(404, "InvalidResourceType", "The resource type '\(rest[2])' could not be found.")
         }
+    }
+
+    /// The marketplace images (`publisher:offer:sku`, lowercased) the fake's region offers.
+    static let images: Set<String> = ["canonical:ubuntu-24_04-lts:server", "canonical:0001-com-ubuntu-server-jammy:22_04-lts-gen2",
+                                      "canonical:0001-com-ubuntu-server-jammy:22_04-lts", "debian:debian-12:12", "debian:debian-12:12-gen2",
+                                      "redhat:rhel:9-lvm-gen2"]
+
+    /// Compute's message for an operation a newer one ended.
+    static let preempted = "Operation execution has been preempted by a more recent operation."
+
+    /// Admin user names Compute refuses for Linux VMs.
+    static let reservedUsernames: Set<String> = [
+        "administrator", "admin", "user", "user1", "test", "user2", "test1", "user3", "admin1", "1", "123", "a", "actuser", "adm", "admin2",
+        "aspnet", "backup", "console", "david", "guest", "john", "owner", "root", "server", "sql", "support", "support_388945a0", "sys",
+        "test2", "test3", "user4", "user5",
+    ]
+
+    /// The state a transitional power state ends in.
+    static func settled(_ power: String) -> String {
+        switch power {
+        case "starting": "running"
+        case "stopping": "stopped"
+        case "deallocating": "deallocated"
+        default: power
+        }
+    }
+
+    /// Ends a VM operation: `Failed` with the error the instance view shows, else `Succeeded`.
+    mutating func settleVM(_ key: String, failure: (code: String, message: String)?) {
+        vms[key]?.provisioningState = failure == nil ? "Succeeded" : "Failed"
+        vms[key]?.failure = failure
     }
 
     private mutating func putVM(group: String, name: String, body: [String: Any]) -> HTTPResponse {
@@ -60,6 +97,7 @@ extension FakeAzureState {
         guard let location = body["location"] as? String else {
             return Self.error(400, "InvalidParameter", "The value of parameter location is invalid.", target: "location")
         }
+        if let refusal = Self.checkLocation(location, type: "Microsoft.Compute/virtualMachines") { return refusal }
         if vms[key] != nil { return Self.error(409, "OperationNotAllowed", "The fake does not update virtual machines.") }
         guard (1...64).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }), name.last != "-" else {
             return Self.error(400, "InvalidParameter", "Linux VM name '\(name)' is invalid.", target: "name")
@@ -70,15 +108,32 @@ extension FakeAzureState {
         guard image["id"] != nil || ["publisher", "offer", "sku", "version"].allSatisfy({ image[$0] is String }) else {
             return Self.error(400, "InvalidParameter", "The value of parameter imageReference is invalid.", target: "imageReference")
         }
+        let urn = ["publisher", "offer", "sku"].compactMap { image[$0] as? String }.joined(separator: ":")
+        if image["id"] == nil, !Self.images.contains(urn.lowercased()) {
+            return Self.error(404, "PlatformImageNotFound",
+                              "The platform image '\(urn):\(image["version"] as? String ?? "")' is not available. Verify that all fields in the storage profile are correct. For more details about storage profile information, please refer to https://aka.ms/storageprofile",
+                              target: "imageReference")
+        }
         let os = properties["osProfile"] as? [String: Any] ?? [:]
-        guard os["adminUsername"] is String else {
+        guard let admin = os["adminUsername"] as? String else {
             return Self.error(400, "InvalidParameter", "Required parameter 'adminUsername' is missing (null).", target: "adminUsername")
+        }
+        guard !Self.reservedUsernames.contains(admin.lowercased()), (1...64).contains(admin.count) else {
+            return Self.error(400, "InvalidParameter", "The Admin Username specified is not allowed.", target: "adminUsername")
         }
         let linux = os["linuxConfiguration"] as? [String: Any] ?? [:]
         let keys = (linux["ssh"] as? [String: Any])?["publicKeys"] as? [[String: Any]] ?? []
         if linux["disablePasswordAuthentication"] as? Bool == true, keys.isEmpty {
             return Self.error(400, "InvalidParameter", "Authentication using either SSH or by user name and password must be enabled in Linux profile.",
                               target: "linuxConfiguration")
+        }
+        // Linux VMs take RSA and Ed25519 keys, nothing else (no ECDSA, no security keys).
+        for key in keys {
+            let parts = (key["keyData"] as? String ?? "").split(separator: " ")
+            guard parts.count >= 2, ["ssh-rsa", "ssh-ed25519"].contains(parts[0]), Data(base64Encoded: String(parts[1])) != nil else {
+                return Self.error(400, "InvalidParameter", "The value of parameter linuxConfiguration.ssh.publicKeys.keyData is invalid.",
+                                  target: "linuxConfiguration.ssh.publicKeys.keyData")
+            }
         }
         let interfaces = (properties["networkProfile"] as? [String: Any])?["networkInterfaces"] as? [[String: Any]] ?? []
         guard !interfaces.isEmpty else {
@@ -115,11 +170,33 @@ extension FakeAzureState {
         }
     }
 
+    /// The instance view: the provisioning state (a failure with its code, level `Error` and
+    /// message) and the power state.
     private func instanceView(_ vm: FakeVirtualMachine) -> [String: Any] {
-        var statuses: [[String: Any]] = [["code": "ProvisioningState/\(vm.provisioningState.lowercased())", "level": "Info",
-                                          "displayStatus": "Provisioning \(vm.provisioningState.lowercased())"]]
+        var provisioning: [String: Any] = ["code": "ProvisioningState/\(vm.provisioningState.lowercased())", "level": "Info",
+                                           "displayStatus": "Provisioning \(vm.provisioningState.lowercased())"]
+        if vm.provisioningState == "Failed", let failure = vm.failure {
+            provisioning = ["code": "ProvisioningState/failed/\(failure.code)", "level": "Error", "displayStatus": "Provisioning failed",
+                            "message": failure.message, "time": Self.timestamp(Date())]
+        }
+        var statuses = [provisioning]
         if let power = vm.power { statuses.append(["code": "PowerState/\(power)", "level": "Info", "displayStatus": "VM \(power)"]) }
         return ["computerName": vm.name, "osName": "ubuntu", "statuses": statuses]
+    }
+
+    /// `GET /subscriptions/S/providers/Microsoft.Compute/virtualMachines` (List All): every VM
+    /// of the subscription; with `statusOnly=true` each is its id, name, type and location with
+    /// `properties.instanceView` alone, not its model.
+    func listAllVirtualMachines(query: [String: String]) -> HTTPResponse {
+        let all = vms.values.sorted { ($0.group.lowercased(), $0.name) < ($1.group.lowercased(), $1.name) }
+        let items = query["statusOnly"]?.lowercased() == "true"
+            ? all.map { vm -> [String: Any] in
+                let model = vmJSON(vm, instanceView: false)
+                return ["id": model["id"]!, "name": vm.name, "type": "Microsoft.Compute/virtualMachines", "location": vm.location,
+                        "properties": ["instanceView": instanceView(vm)]]
+            }
+            : all.map { vmJSON($0, instanceView: false) }
+        return page(items, query: query, path: "/subscriptions/\(subscription)/providers/Microsoft.Compute/virtualMachines")
     }
 
     private func vmJSON(_ vm: FakeVirtualMachine, instanceView withView: Bool) -> [String: Any] {
@@ -165,8 +242,12 @@ extension FakeAzureState {
         case ("networkInterfaces", "PUT"):
             return putNIC(group: group, name: name, body: body)
         case ("networkInterfaces", "DELETE"):
-            guard nics.removeValue(forKey: key) != nil else { return HTTPResponse(status: 204) }
-            return HTTPResponse(status: 200)
+            guard let nic = nics[key] else { return HTTPResponse(status: 204) }
+            if let vm = vms.values.first(where: { uses($0, nic: key) }) {
+                let id = "/subscriptions/\(subscription)/resourceGroups/\(nic.group)/providers/Microsoft.Network/networkInterfaces/\(nic.name)"
+                return Self.error(400, "NicInUse", "Network Interface \(id) is used by existing resource /subscriptions/\(subscription)/resourceGroups/\(vm.group)/providers/Microsoft.Compute/virtualMachines/\(vm.name). In order to delete the network interface, it must be dissociated from the resource. To learn more, see aka.ms/deletenic.")
+            }
+            return startNetworkDelete(key, location: nic.location, kind: "deleteNetworkInterface", effect: .deleteNIC(key))
         case ("publicIPAddresses", "GET"):
             guard let ip = publicIPs[key] else { return Self.notFound("Microsoft.Network/publicIPAddresses", name, group: group) }
             return Self.json(200, publicIPJSON(ip))
@@ -174,6 +255,7 @@ extension FakeAzureState {
             guard let location = body["location"] as? String else {
                 return Self.error(400, "InvalidParameter", "The value of parameter location is invalid.", target: "location")
             }
+            if let refusal = Self.checkLocation(location, type: "Microsoft.Network/publicIPAddresses") { return refusal }
             if let existing = publicIPs[key] { return Self.json(200, publicIPJSON(existing)) }
             let ip = FakePublicIP(group: group, name: name, location: location, tags: body["tags"] as? [String: String] ?? [:], zones: body["zones"] as? [String])
             publicIPs[key] = ip
@@ -181,14 +263,35 @@ extension FakeAzureState {
                                          effect: .createPublicIP(key), quick: true)
             return Self.json(201, publicIPJSON(ip), headers: ["Azure-AsyncOperation": headers["Azure-AsyncOperation"]!, "Retry-After": "0"])
         case ("publicIPAddresses", "DELETE"):
-            if nics.values.contains(where: { nic in nic.ipConfigurations.contains { self.publicIPKey(of: $0) == key } }) {
-                return Self.error(400, "PublicIPAddressInUse", "Public IP address \(name) is in use by a network interface.")
+            guard let ip = publicIPs[key] else { return HTTPResponse(status: 204) }
+            if let nic = nics.values.first(where: { nic in nic.ipConfigurations.contains { self.publicIPKey(of: $0) == key } }) {
+                let id = "/subscriptions/\(subscription)/resourceGroups/\(ip.group)/providers/Microsoft.Network/publicIPAddresses/\(ip.name)"
+                return Self.error(400, "PublicIPAddressCannotBeDeleted", "Public IP address \(id) can not be deleted since it is still allocated to resource /subscriptions/\(subscription)/resourceGroups/\(nic.group)/providers/Microsoft.Network/networkInterfaces/\(nic.name)/ipConfigurations/ipconfig1. In order to delete the public IP, disassociate/detach the Public IP address from the resource.  To learn how to do this, see aka.ms/deletepublicip.")
             }
-            guard publicIPs.removeValue(forKey: key) != nil else { return HTTPResponse(status: 204) }
-            return HTTPResponse(status: 200)
+            return startNetworkDelete(key, location: ip.location, kind: "deletePublicIP", effect: .deletePublicIP(key))
         default:
             return Self.error(404, "InvalidResourceType", "The resource type '\(rest[0])' could not be found.")
         }
+    }
+
+    /// Starts deleting a network interface or public IP (a quick long-running operation), unless
+    /// another operation runs on it.
+    private mutating func startNetworkDelete(_ key: String, location: String, kind: String, effect: FakeARMOperation.Effect) -> HTTPResponse {
+        if let busy = running({ $0.networkResource == key }).first { return Self.anotherOperation(headers(of: busy)) }
+        if case .deleteNIC = effect { nics[key]?.provisioningState = "Deleting" } else { publicIPs[key]?.provisioningState = "Deleting" }
+        return accepted(startOperation(kind: kind, provider: "Microsoft.Network", location: location, apiVersion: Self.network, effect: effect, quick: true))
+    }
+
+    /// Network's 409 while another operation runs on the resource.
+    static func anotherOperation(_ headers: [String: String]) -> HTTPResponse {
+        error(409, "AnotherOperationInProgress",
+              "Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: \(headers["Azure-AsyncOperation"] ?? "").")
+    }
+
+    /// Whether `vm`'s network profile names the interface `nic` (a key).
+    func uses(_ vm: FakeVirtualMachine, nic: String) -> Bool {
+        let interfaces = (vm.properties["networkProfile"] as? [String: Any])?["networkInterfaces"] as? [[String: Any]] ?? []
+        return interfaces.contains { ($0["id"] as? String).flatMap(nicKey) == nic }
     }
 
     private func publicIPKey(of configuration: [String: Any]) -> String? {
@@ -201,6 +304,7 @@ extension FakeAzureState {
         guard let location = body["location"] as? String else {
             return Self.error(400, "InvalidParameter", "The value of parameter location is invalid.", target: "location")
         }
+        if let refusal = Self.checkLocation(location, type: "Microsoft.Network/networkInterfaces") { return refusal }
         let configurations = (body["properties"] as? [String: Any])?["ipConfigurations"] as? [[String: Any]] ?? []
         guard !configurations.isEmpty else {
             return Self.error(400, "InvalidRequestFormat", "Network interface \(name) needs at least one IP configuration.", target: "ipConfigurations")

@@ -22,11 +22,15 @@ extension FakeAzureState {
             case "PUT": return putCluster(group: group, name: name, body: body)
             case "DELETE":
                 guard let cluster = clusters[key] else { return HTTPResponse(status: 204) }
-                if busy(cluster: key), cluster.provisioningState != "Deleting" { return Self.busyError(name) }
+                // A delete again answers the one under way; a delete preempts whatever else runs
+                // on the cluster and its pools.
+                if let deleting = running({ if case .deleteCluster(key) = $0 { true } else { false } }).first { return accepted(headers(of: deleting)) }
+                preempt({ $0.cluster == key }, code: "AKSOperationPreemptedByDelete", message: Self.preemptedByDelete)
                 clusters[key]?.provisioningState = "Deleting"
+                for pool in cluster.pools.keys { clusters[key]?.pools[pool]?.provisioningState = "Deleting" }
                 let headers = startOperation(kind: "deleteCluster", provider: Self.provider, location: cluster.location, apiVersion: Self.containerService,
                                              effect: .deleteCluster(key))
-                return HTTPResponse(status: 202, headers: headers)
+                return accepted(headers)
             default: return Self.error(405, "MethodNotAllowed", "The method is not allowed.")
             }
         }
@@ -50,8 +54,20 @@ extension FakeAzureState {
         }
     }
 
-    static func busyError(_ name: String) -> HTTPResponse {
-        error(409, "OperationNotAllowed", "Operation is not allowed because there's an in progress operation on managed cluster '\(name)'. Please try again later.")
+    /// AKS's 409 while another operation runs on the cluster or one of its pools.
+    func busyError(_ key: String) -> HTTPResponse {
+        let kind = running { $0.cluster == key }.first?.kind ?? "Updating"
+        return Self.error(409, "OperationNotAllowed",
+                          "Operation is not allowed: Another operation (\(kind)) is in progress, please wait for it to finish before starting a new operation. See https://aka.ms/aks-pending-operation for more details")
+    }
+
+    /// AKS's message for an operation a delete ended.
+    static let preemptedByDelete = "This operation has been preempted by Deleting operation."
+
+    static func unsupportedVersion(_ asked: String, target: String) -> HTTPResponse {
+        error(400, "K8sVersionNotSupported",
+              "Version \(asked) is not supported in this region. Please use [az aks get-versions] command to get the supported version list in this region. For more information, please check https://aka.ms/supported-version-list",
+              target: target)
     }
 
     private mutating func putCluster(group: String, name: String, body: [String: Any]) -> HTTPResponse {
@@ -62,13 +78,12 @@ extension FakeAzureState {
         let properties = body["properties"] as? [String: Any] ?? [:]
         let profiles = properties["agentPoolProfiles"] as? [[String: Any]] ?? []
         let tags = body["tags"] as? [String: String] ?? [:]
+        if clusters[key] == nil, let refusal = Self.checkLocation(location, type: "Microsoft.ContainerService/managedClusters") { return refusal }
         if var existing = clusters[key] {
-            if busy(cluster: key) { return Self.busyError(name) }
+            if busy(cluster: key) { return busyError(key) }
             var version: String?
             if let asked = properties["kubernetesVersion"] as? String, asked != existing.kubernetesVersion, Self.resolve(asked) != existing.currentVersion {
-                guard let full = Self.resolve(asked) else {
-                    return Self.error(400, "InvalidParameter", "Version \(asked) is not supported in this region.", target: "properties.kubernetesVersion")
-                }
+                guard let full = Self.resolve(asked) else { return Self.unsupportedVersion(asked, target: "properties.kubernetesVersion") }
                 guard Self.upgrades(from: existing.currentVersion).contains(full) else {
                     return Self.error(400, "InvalidParameter", "Upgrading kubernetes version \(existing.currentVersion) to \(full) is not allowed. Available upgrades: \(Self.upgrades(from: existing.currentVersion).joined(separator: ", ")).",
                                       target: "properties.kubernetesVersion")
@@ -120,7 +135,7 @@ extension FakeAzureState {
         }
         let asked = properties["kubernetesVersion"] as? String ?? Self.versions.first { $0.isDefault }!.minor
         guard let full = Self.resolve(asked), Self.versions.contains(where: { $0.patches.contains(full) && !$0.preview }) else {
-            return Self.error(400, "InvalidParameter", "Version \(asked) is not supported in this region.", target: "properties.kubernetesVersion")
+            return Self.unsupportedVersion(asked, target: "properties.kubernetesVersion")
         }
         var cluster = FakeManagedCluster(group: group, name: name, location: location, tags: tags, kubernetesVersion: asked, currentVersion: full,
                                          dnsPrefix: dnsPrefix, aad: properties["aadProfile"] != nil)
@@ -151,7 +166,7 @@ extension FakeAzureState {
             guard let pool = cluster.pools[name] else { return Self.notFound("Microsoft.ContainerService/managedClusters/agentPools", name, group: cluster.group) }
             return Self.json(200, poolResource(pool, cluster))
         case "PUT":
-            if busy(cluster: key) { return Self.busyError(cluster.name) }
+            if busy(cluster: key) { return busyError(key) }
             let properties = body["properties"] as? [String: Any] ?? [:]
             guard let count = properties["count"] as? Int, count >= 0 else {
                 return Self.error(400, "InvalidParameter", "The value of parameter agentPoolProfile.count is invalid.", target: "properties.count")
@@ -168,8 +183,11 @@ extension FakeAzureState {
                 return Self.error(400, "InvalidParameter", "The agent pool name \(name) is invalid: it must start with a lowercase letter and contain only lowercase letters and numbers (at most 12).", target: "name")
             }
             let version = properties["orchestratorVersion"] as? String ?? cluster.kubernetesVersion
-            guard let full = Self.resolve(version) else {
-                return Self.error(400, "InvalidParameter", "Version \(version) is not supported in this region.", target: "properties.orchestratorVersion")
+            guard let full = Self.resolve(version) else { return Self.unsupportedVersion(version, target: "properties.orchestratorVersion") }
+            if full.compare(cluster.currentVersion, options: .numeric) == .orderedDescending {
+                return Self.error(400, "NodePoolMcVersionIncompatible",
+                                  "Node pool version \(full) and control plane version \(cluster.currentVersion) are incompatible. Minor version of node pool version \(Self.minor(full).1) is bigger than control plane version \(Self.minor(cluster.currentVersion).1).",
+                                  target: "properties.orchestratorVersion")
             }
             let pool = FakeAgentPool(name: name, count: count, vmSize: properties["vmSize"] as? String ?? "Standard_DS2_v2",
                                      mode: properties["mode"] as? String ?? "User", orchestratorVersion: version, currentVersion: full,
@@ -183,11 +201,15 @@ extension FakeAzureState {
             if pool.mode == "System", cluster.pools.values.filter({ $0.mode == "System" }).count == 1 {
                 return Self.error(400, "OperationNotAllowed", "Cannot delete the last system agent pool '\(name)' of a managed cluster.")
             }
-            if busy(cluster: key) { return Self.busyError(cluster.name) }
+            // A delete again answers the one under way; it preempts what runs on the pool, and
+            // waits like anything else for what runs on the rest of the cluster.
+            if let deleting = running({ if case .deletePool(key, name) = $0 { true } else { false } }).first { return accepted(headers(of: deleting)) }
+            if !running({ $0.cluster == key && $0.pool != name }).isEmpty { return busyError(key) }
+            preempt({ $0.cluster == key && $0.pool == name }, code: "AKSOperationPreemptedByDelete", message: Self.preemptedByDelete)
             clusters[key]?.pools[name]?.provisioningState = "Deleting"
             let headers = startOperation(kind: "deleteAgentPool", provider: "Microsoft.ContainerService", location: cluster.location,
                                          apiVersion: Self.containerService, effect: .deletePool(key, pool: name))
-            return HTTPResponse(status: 202, headers: headers)
+            return accepted(headers)
         default:
             return Self.error(405, "MethodNotAllowed", "The method is not allowed.")
         }

@@ -53,6 +53,8 @@ struct FakeVirtualMachine {
     /// `starting`, `running`, `stopping`, `stopped`, `deallocating`, `deallocated`; nil while creating.
     var power: String?
     var created = Date()
+    /// The error of the last operation that failed, which the instance view shows until one succeeds.
+    var failure: (code: String, message: String)?
 
     /// The `properties` it was created with.
     var properties: [String: Any] { storedProperties.object }
@@ -88,8 +90,49 @@ struct FakeARMOperation {
         case createCluster(String), updateCluster(String, version: String?, pools: [String: (count: Int?, version: String?)])
         case deleteCluster(String)
         case putPool(String, pool: String), deletePool(String, pool: String)
-        case createVM(String), power(String, to: String), deleteVM(String)
-        case createNIC(String), createPublicIP(String)
+        /// A power action; when it fails the VM is left `from` (its settled state before).
+        case createVM(String), power(String, to: String, from: String?), deleteVM(String)
+        case createNIC(String), createPublicIP(String), deleteNIC(String), deletePublicIP(String)
+
+        /// The managed cluster an AKS operation acts on.
+        var cluster: String? {
+            switch self {
+            case .createCluster(let key), .updateCluster(let key, _, _), .deleteCluster(let key), .putPool(let key, _), .deletePool(let key, _): key
+            default: nil
+            }
+        }
+
+        /// The agent pool an AKS operation acts on.
+        var pool: String? {
+            switch self {
+            case .putPool(_, let pool), .deletePool(_, let pool): pool
+            default: nil
+            }
+        }
+
+        /// The network interface or public IP a Network operation acts on.
+        var networkResource: String? {
+            switch self {
+            case .createNIC(let key), .createPublicIP(let key), .deleteNIC(let key), .deletePublicIP(let key): key
+            default: nil
+            }
+        }
+
+        /// The virtual machine a Compute operation acts on.
+        var virtualMachine: String? {
+            switch self {
+            case .createVM(let key), .power(let key, _, _), .deleteVM(let key): key
+            default: nil
+            }
+        }
+
+        /// Whether it deletes its resource (its `Location` then answers 204 once it succeeded).
+        var isDelete: Bool {
+            switch self {
+            case .deleteCluster, .deletePool, .deleteVM, .deleteNIC, .deletePublicIP: true
+            default: false
+            }
+        }
     }
 
     var id: String
@@ -102,6 +145,8 @@ struct FakeARMOperation {
     var startedAt: Date
     var error: (code: String, message: String)?
     var applied = false
+    /// Ended before its time by a newer operation (status `Canceled`); its effect never happens.
+    var canceled = false
     /// Network operations finish sooner.
     var duration: Duration
 }
@@ -119,6 +164,10 @@ struct FakeAzureState {
     var clientAssertions: [String: String] = [:]
     var grants = 0
     var pageSize = 2
+    /// Answer 202s with `Location` alone, as resource providers may (no `Azure-AsyncOperation`).
+    var locationOnly = false
+    /// Operation kinds that do not end until released (an Azure that takes its time).
+    var heldKinds: Set<String> = []
     /// Lowercased name → location.
     var resourceGroups: [String: String] = [:]
     /// Lowercased subnet resource ids.
@@ -221,6 +270,18 @@ struct FakeAzureState {
         }
     }
 
+    /// The regions the fake offers (ARM's short names).
+    static let locations: Set<String> = ["eastus", "eastus2", "westus", "westus2", "westus3", "centralus", "northcentralus", "southcentralus",
+                                         "canadacentral", "brazilsouth", "northeurope", "westeurope", "uksouth", "francecentral",
+                                         "germanywestcentral", "swedencentral", "japaneast", "australiaeast", "southeastasia", "centralindia"]
+
+    /// ARM's 400 for a location the resource type is not offered in, or nil.
+    static func checkLocation(_ location: String, type: String) -> HTTPResponse? {
+        guard !locations.contains(location.lowercased().replacingOccurrences(of: " ", with: "")) else { return nil }
+        return error(400, "LocationNotAvailableForResourceType",
+                     "The provided location '\(location)' is not available for resource type '\(type)'. List of available regions for the resource type is '\(locations.sorted().joined(separator: ","))'.")
+    }
+
     static func checkVersion(_ query: [String: String], _ expected: String) -> HTTPResponse? {
         guard let version = query["api-version"] else {
             return error(400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.")
@@ -234,9 +295,18 @@ struct FakeAzureState {
     /// `/subscriptions/S/providers/P/…`: operation statuses and results, subscription lists,
     /// Kubernetes versions.
     private mutating func providerScope(_ method: String, provider: String, _ rest: [String], query: [String: String]) -> HTTPResponse {
-        if rest.count == 4, rest[0] == "locations", rest[2] == "operations" || rest[2] == "operationResults" {
-            guard let operation = operations[rest[3]] else { return Self.error(404, "NotFound", "The operation '\(rest[3])' was not found.") }
-            return rest[2] == "operations" ? asyncStatus(operation) : locationResult(operation)
+        let lower = rest.map { $0.lowercased() }
+        if rest.count == 4, lower[0] == "locations", lower[2] == "operations" || lower[2] == "operationresults" {
+            guard let operation = operations[rest[3]], operation.provider.lowercased() == provider.lowercased(),
+                  operation.location.lowercased() == rest[1].lowercased() else {
+                return Self.error(404, "NotFound", "The operation '\(rest[3])' was not found in location '\(rest[1])'.")
+            }
+            // Compute's Location is its status URL with `monitor=true`.
+            return lower[2] == "operations" && query["monitor"] != "true" ? asyncStatus(operation) : locationResult(operation)
+        }
+        if provider.lowercased() == "microsoft.compute", lower == ["virtualmachines"], method == "GET" {
+            if let problem = Self.checkVersion(query, Self.compute) { return problem }
+            return listAllVirtualMachines(query: query)
         }
         if provider.lowercased() == "microsoft.containerservice" {
             if let problem = Self.checkVersion(query, Self.containerService) { return problem }
@@ -258,14 +328,16 @@ struct FakeAzureState {
         return Self.error(404, "InvalidResourceType", "The resource type '\(rest.joined(separator: "/"))' could not be found in the namespace '\(provider)'.")
     }
 
-    /// A page of `items`, with a `nextLink` on this server when more remain.
+    /// A page of `items`, with a `nextLink` on this server when more remain; the link keeps
+    /// the request's other query parameters (`statusOnly` …), as ARM's do.
     func page(_ items: [[String: Any]], query: [String: String], path: String) -> HTTPResponse {
         let start = Int(query["$skipToken"] ?? "0") ?? 0
         let slice = Array(items.dropFirst(start).prefix(pageSize))
         var json: [String: Any] = ["value": slice]
         if start + pageSize < items.count {
             var components = URLComponents(string: baseURL + path)!
-            components.queryItems = [URLQueryItem(name: "api-version", value: query["api-version"]), URLQueryItem(name: "$skipToken", value: String(start + pageSize))]
+            components.queryItems = query.filter { $0.key != "$skipToken" }.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
+                + [URLQueryItem(name: "$skipToken", value: String(start + pageSize))]
             json["nextLink"] = components.url!.absoluteString
         }
         return Self.json(200, json)
@@ -304,25 +376,49 @@ struct FakeAzureState {
                                  quick: Bool = false) -> [String: String] {
         counter += 1
         let id = String(format: "%08x-0000-4000-8000-%012x", counter * 2_654_435_761 % 0xFFFF_FFFF, counter)
-        operations[id] = FakeARMOperation(id: id, kind: kind, provider: provider, location: location, apiVersion: apiVersion, effect: effect,
-                                          started: .now, startedAt: Date(), error: failingOperations.removeValue(forKey: kind),
-                                          duration: quick ? operationDuration / 3 : operationDuration)
-        let scope = "\(baseURL)/subscriptions/\(subscription)/providers/\(provider)/locations/\(location)"
-        return ["Azure-AsyncOperation": "\(scope)/operations/\(id)?api-version=\(apiVersion)",
-                "Location": "\(scope)/operationResults/\(id)?api-version=\(apiVersion)", "Retry-After": "0"]
+        let operation = FakeARMOperation(id: id, kind: kind, provider: provider, location: location, apiVersion: apiVersion, effect: effect,
+                                         started: .now, startedAt: Date(), error: failingOperations.removeValue(forKey: kind),
+                                         duration: quick ? operationDuration / 3 : operationDuration)
+        operations[id] = operation
+        return headers(of: operation)
+    }
+
+    /// The `Azure-AsyncOperation` and `Location` URLs of an operation, each resource provider's
+    /// own form of the latter: Compute's is its status URL with `monitor=true`, Network's
+    /// `operationResults`, AKS's `operationresults`.
+    func headers(of operation: FakeARMOperation) -> [String: String] {
+        let scope = "\(baseURL)/subscriptions/\(subscription)/providers/\(operation.provider)/locations/\(operation.location)"
+        let version = "api-version=\(operation.apiVersion)"
+        let location = switch operation.provider.lowercased() {
+        case "microsoft.compute": "\(scope)/operations/\(operation.id)?monitor=true&\(version)"
+        case "microsoft.network": "\(scope)/operationResults/\(operation.id)?\(version)"
+        default: "\(scope)/operationresults/\(operation.id)?\(version)"
+        }
+        return ["Azure-AsyncOperation": "\(scope)/operations/\(operation.id)?\(version)", "Location": location, "Retry-After": "0"]
+    }
+
+    /// The 202 that answers a delete or an action: both URLs, or `Location` alone when so set.
+    func accepted(_ headers: [String: String]) -> HTTPResponse {
+        HTTPResponse(status: 202, headers: locationOnly ? headers.filter { $0.key != "Azure-AsyncOperation" } : headers)
+    }
+
+    /// The operations still running that `matching` picks, oldest first.
+    func running(_ matching: (FakeARMOperation.Effect) -> Bool) -> [FakeARMOperation] {
+        operations.values.filter { !$0.applied && matching($0.effect) }.sorted { $0.started < $1.started }
     }
 
     /// Whether an operation still runs on the cluster (AKS refuses a second one).
     func busy(cluster key: String) -> Bool {
-        operations.values.contains { operation in
-            guard !operation.applied else { return false }
-            switch operation.effect {
-            case .createCluster(let target), .updateCluster(let target, _, _), .deleteCluster(let target),
-                 .putPool(let target, _), .deletePool(let target, _):
-                return target == key
-            default:
-                return false
-            }
+        !running { $0.cluster == key }.isEmpty
+    }
+
+    /// Ends the running operations `matching` picks as `Canceled` with this error, before their
+    /// effect: a newer operation took over.
+    mutating func preempt(_ matching: (FakeARMOperation.Effect) -> Bool, code: String, message: String) {
+        for operation in running(matching) {
+            operations[operation.id]?.applied = true
+            operations[operation.id]?.canceled = true
+            operations[operation.id]?.error = (code, message)
         }
     }
 
@@ -335,7 +431,7 @@ struct FakeAzureState {
         }
         json["endTime"] = Self.timestamp(Date())
         if let error = operation.error {
-            json["status"] = "Failed"
+            json["status"] = operation.canceled ? "Canceled" : "Failed"
             json["error"] = ["code": error.code, "message": error.message]
         } else {
             json["status"] = "Succeeded"
@@ -343,9 +439,13 @@ struct FakeAzureState {
         return Self.json(200, json)
     }
 
+    /// The `Location` URL: 202 while it runs, then the outcome as a status: the error (409 when
+    /// a newer operation canceled it), 204 for a delete, 200 otherwise.
     private func locationResult(_ operation: FakeARMOperation) -> HTTPResponse {
         guard operation.applied else { return HTTPResponse(status: 202, headers: ["Retry-After": "0", "Content-Length": "0"]) }
-        if let error = operation.error { return Self.error(400, error.code, error.message) }
+        if let error = operation.error { return Self.error(operation.canceled ? 409 : 400, error.code, error.message) }
+        if operation.effect.isDelete { return HTTPResponse(status: 204) }
+        if case .power = operation.effect { return HTTPResponse(status: 200, headers: ["Content-Length": "0"]) }
         return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: Array("{}".utf8))
     }
 
@@ -353,7 +453,7 @@ struct FakeAzureState {
     mutating func settle() {
         let now = ContinuousClock.now
         for (id, operation) in operations.sorted(by: { $0.value.started < $1.value.started })
-        where !operation.applied && now - operation.started >= operation.duration {
+        where !operation.applied && now - operation.started >= operation.duration && !heldKinds.contains(operation.kind) {
             operations[id]!.applied = true
             apply(operation)
         }
@@ -385,22 +485,21 @@ struct FakeAzureState {
         case .deletePool(let key, let pool):
             if failed { clusters[key]?.pools[pool]?.provisioningState = "Failed" } else { clusters[key]?.pools[pool] = nil }
         case .createVM(let key):
-            vms[key]?.provisioningState = failed ? "Failed" : "Succeeded"
             vms[key]?.power = failed ? nil : "running"
-        case .power(let key, let target):
-            if failed {
-                let previous = vms[key]?.power
-                vms[key]?.power = previous.map { $0 == "starting" ? "stopped" : "running" }
-            } else {
-                vms[key]?.power = target
-            }
-            vms[key]?.provisioningState = failed ? "Failed" : "Succeeded"
+            settleVM(key, failure: operation.error)
+        case .power(let key, let target, let previous):
+            vms[key]?.power = failed ? previous : target
+            settleVM(key, failure: operation.error)
         case .deleteVM(let key):
             guard !failed, let vm = vms.removeValue(forKey: key) else {
-                vms[key]?.provisioningState = "Failed"
+                settleVM(key, failure: operation.error)
                 return
             }
             deleteAttachments(of: vm)
+        case .deleteNIC(let key):
+            if failed { nics[key]?.provisioningState = "Failed" } else { nics[key] = nil }
+        case .deletePublicIP(let key):
+            if failed { publicIPs[key]?.provisioningState = "Failed" } else { publicIPs[key] = nil }
         case .createNIC(let key):
             nics[key]?.provisioningState = failed ? "Failed" : "Succeeded"
         case .createPublicIP(let key):
