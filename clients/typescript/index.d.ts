@@ -428,15 +428,16 @@ export interface ProviderDescription {
   name: ProviderName;
   kind: ProviderKind;
   /**
-   * Present when configured (an aws provider without one uses AWS_REGION, AWS_DEFAULT_REGION or
-   * us-east-1).
+   * Present when configured, and always for a local provider (`local-1` when none is configured). An
+   * aws provider without one uses AWS_REGION, AWS_DEFAULT_REGION or us-east-1; gcp and azure
+   * providers use their `location` setting instead.
    */
   region?: string;
   /** Whether calls without `provider` use it. */
   isDefault: boolean;
   /**
-   * true for the kinds this version implements (local, aws, gcp); false for kinds it accepts but
-   * does not implement yet (azure): their operations answer -32008.
+   * true for every kind this version accepts (local, aws, gcp, azure). A kind accepted but not
+   * implemented would show false, and its operations would answer -32008.
    */
   implemented: boolean;
   settings: ProviderSettings;
@@ -798,11 +799,17 @@ export interface RequestMetaParams {
 
 /** Params of `initialize`. */
 export interface InitializeParams {
-  /** Who the client is. */
+  /**
+   * Who the client is. The agent does not use it, except to recognise an MCP client (see the
+   * method's description). Omitted: nothing changes.
+   */
   clientInfo?: ClientInfo;
-  /** The protocol revision the client speaks. */
+  /**
+   * The protocol revision the client speaks. An MCP revision gets MCP's answer (see the method's
+   * description). Omitted: the agent answers with its own protocol revision.
+   */
   protocolVersion?: string;
-  /** Client capabilities; none are defined in this protocol revision. */
+  /** Client capabilities; none are defined in this protocol revision. Omitted: none. */
   capabilities?: ClientCapabilities;
 }
 
@@ -834,7 +841,7 @@ export type DebugEchoParams = AnyObject;
 
 /** Params of `tools/list`. */
 export interface ToolsListParams {
-  /** MCP's page cursor; ignored (one page). */
+  /** MCP's page cursor; ignored (one page). Omitted: the first (and only) page. */
   cursor?: string;
 }
 
@@ -842,7 +849,10 @@ export interface ToolsListParams {
 export interface ToolsCallParams {
   /** The tool (method) name, as tools/list answers it. */
   name: string;
-  /** The method's params. Default: none. */
+  /**
+   * The method's params. Default: `{}` (no params).
+   * @default {}
+   */
   arguments?: { [key: string]: unknown };
 }
 
@@ -890,15 +900,22 @@ export interface CreateClusterParams {
   /**
    * Subnet ids for the control plane and nodes, where the cloud uses them: at most 16 non-empty
    * strings of at most 1024 characters. aws: at least two, in different availability zones
-   * (required).
+   * (required). Default: none (aws: -32602, EKS needs two; gcp and azure: no subnet is sent, so the
+   * cloud's default networking applies).
+   * @default []
    */
   subnets?: Subnets;
-  /** Tags (labels) of the cluster: at most 50; keys 1 to 128 characters, values at most 256. */
+  /**
+   * Tags (labels) of the cluster: at most 50; keys 1 to 128 characters, values at most 256. Default:
+   * none.
+   * @default {}
+   */
   tags?: Tags;
   /**
    * Security groups of the control plane's network interfaces, where the cloud uses them (aws: EKS
    * `securityGroupIds`, at most 5). At most 5 non-empty strings. The local provider accepts and
-   * ignores them.
+   * ignores them. Default: none.
+   * @default []
    */
   securityGroups?: string[];
   /**
@@ -911,16 +928,18 @@ export interface CreateClusterParams {
    */
   endpointAccess?: "public" | "private" | "public-and-private";
   /**
-   * IPv4 CIDR blocks that may reach a public API endpoint (aws: EKS `publicAccessCidrs`); absent
-   * means anywhere. At most 40; each must be a CIDR such as `203.0.113.0/24` (-32602 naming
-   * `publicAccessCidrs[i]`); with `endpointAccess` "private" it is -32602.
+   * IPv4 CIDR blocks that may reach a public API endpoint (aws: EKS `publicAccessCidrs`); omitted or
+   * empty, anywhere (the default). At most 40; each must be a CIDR such as `203.0.113.0/24` (-32602
+   * naming `publicAccessCidrs[i]`); with `endpointAccess` "private" it is -32602.
+   * @default []
    */
   publicAccessCidrs?: string[];
   /**
    * Idempotency key (1 to 64 printable ASCII characters, e.g. a UUID made once per intended
    * cluster): repeated with the same key, the create answers the cluster the first call made instead
    * of making another. aws: sent as EKS's `clientRequestToken`; local: remembered with the cluster.
-   * Malformed: -32602.
+   * Malformed: -32602. Omitted: no idempotency key (aws: a fresh client request token per call), so
+   * a repeated create is -32003.
    */
   clientToken?: string;
   /**
@@ -1000,8 +1019,8 @@ export interface ListClustersParams {
    */
   limit?: PageLimit;
   /**
-   * The `nextPageToken` of the previous page; omit it for the first page. Tokens are opaque; an
-   * empty or made-up one is -32602.
+   * The `nextPageToken` of the previous page; omitted, the first page is answered. Tokens are
+   * opaque; an empty or made-up one is -32602.
    */
   pageToken?: PageToken;
   /**
@@ -1096,7 +1115,10 @@ export interface GetKubeconfigParams {
   provider?: string;
   /** The cluster's name. */
   name: ClusterName;
-  /** Also write the kubeconfig to this absolute path (mode 0600, replaced atomically). */
+  /**
+   * Also write the kubeconfig to this absolute path (mode 0600, replaced atomically). Omitted: no
+   * file is written; the kubeconfig is only answered.
+   */
   path?: string;
   /**
    * How kubectl gets credentials. Absent: the provider's default. `aws`: "agent" (the default; the
@@ -1112,7 +1134,8 @@ export interface GetKubeconfigParams {
   /**
    * The azure provider's other name for the same choice, as AKS's listClusterUserCredential calls
    * it: "azure" (= authMode "azure") or "exec" (= authMode "agent"). Giving both with different
-   * meanings, or `format` to another provider, is -32602 (`data.param` "format").
+   * meanings, or `format` to another provider, is -32602 (`data.param` "format"). Omitted:
+   * `authMode` decides.
    */
   format?: "azure" | "exec";
   /**
@@ -1146,10 +1169,9 @@ export interface UpgradeClusterParams {
   version: KubernetesVersionString;
   /**
    * Whether to upgrade the node pools to the control plane's new version once the control plane is
-   * done. Default: true on local and gcp; the aws provider upgrades the control plane only (false;
-   * true is -32602). false leaves the node pools at their versions (within the version skew
+   * done. Default: true on local, gcp and azure; the aws provider upgrades the control plane only
+   * (false; true is -32602). false leaves the node pools at their versions (within the version skew
    * Kubernetes allows).
-   * @default true
    */
   nodePools?: boolean;
   /**
@@ -1188,7 +1210,7 @@ export interface GetAvailableVersionsParams {
    * @default "local"
    */
   provider?: string;
-  /** A cluster whose upgrade targets to list. */
+  /** A cluster whose upgrade targets to list. Omitted: the versions for new clusters. */
   cluster?: ClusterName;
   /**
    * Token for this request's `$/progress` notifications: a string or a number (default:
@@ -1299,8 +1321,8 @@ export interface ListNodePoolsParams {
    */
   limit?: PageLimit;
   /**
-   * The `nextPageToken` of the previous page; omit it for the first page. Tokens are opaque; an
-   * empty or made-up one is -32602.
+   * The `nextPageToken` of the previous page; omitted, the first page is answered. Tokens are
+   * opaque; an empty or made-up one is -32602.
    */
   pageToken?: PageToken;
   /**
@@ -1421,27 +1443,36 @@ export interface CreateInstanceParams {
   instanceType?: string;
   /** Zone. Default: the provider's default zone. */
   zone?: string;
-  /** Subnet to attach the instance to, where the cloud needs one. */
+  /**
+   * Subnet to attach the instance to, where the cloud needs one. Omitted: aws: EC2's default subnet;
+   * gcp: the default network; azure: the `subnetId` setting, else -32602 naming `subnet`; local:
+   * none.
+   */
   subnet?: string;
   /**
    * One OpenSSH public key line (`ssh-ed25519 AAAA… user@host`; types ssh-ed25519, ssh-rsa,
    * ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com),
-   * installed for the default user.
+   * installed for the default user. Omitted: no key is installed (aws: `keyName`'s key pair, if
+   * given; azure needs one: -32602 naming `sshPublicKey`).
    */
   sshPublicKey?: SSHPublicKey;
-  /** Boot-time user data (cloud-init), at most 16384 bytes (UTF-8). */
+  /** Boot-time user data (cloud-init), at most 16384 bytes (UTF-8). Omitted: none. */
   userData?: string;
-  /** Tags: at most 50; keys 1 to 128 characters, values at most 256. */
+  /**
+   * Tags: at most 50; keys 1 to 128 characters, values at most 256. Default: none.
+   * @default {}
+   */
   tags?: Tags;
   /**
    * Security groups (firewall rule sets) of the instance, where the cloud uses them (aws:
-   * `SecurityGroupId`s of the subnet's VPC; absent means the VPC's default group). At most 16
+   * `SecurityGroupId`s of the subnet's VPC; omitted or empty, the VPC's default group). At most 16
    * non-empty strings. The local provider accepts and ignores them.
+   * @default []
    */
   securityGroups?: string[];
   /**
    * An SSH key pair the cloud already holds, by name (aws: an EC2 key pair), instead of
-   * `sshPublicKey`; giving both is -32602. The local provider accepts and ignores it.
+   * `sshPublicKey`; giving both is -32602. The local provider accepts and ignores it. Omitted: none.
    */
   keyName?: string;
   /**
@@ -1449,17 +1480,18 @@ export interface CreateInstanceParams {
    * instance): repeated with the same key, the create answers the instance the first call made
    * instead of making another. aws: sent as EC2's `ClientToken` (honoured by EC2 for at least 24
    * hours; the same key with other params is -32003); local: remembered with the instance.
-   * Malformed: -32602.
+   * Malformed: -32602. Omitted: no idempotency key (aws: a fresh client token per call; gcp: a fresh
+   * requestId), so a repeated create makes another instance or is -32003.
    */
   clientToken?: string;
   /**
-   * Size of the boot disk in GB, 10 to 65536 (absent: the image's size). gcp: the boot disk's
+   * Size of the boot disk in GB, 10 to 65536 (omitted: the image's size). gcp: the boot disk's
    * diskSizeGb; aws: a gp3 root volume of that size on the AMI's root device (DescribeImages),
    * deleted with the instance; azure: the OS disk's diskSizeGB. local: accepted and ignored.
    */
   diskSizeGb?: number;
   /**
-   * Whether the instance gets a public IPv4 address. Absent: gcp and azure give one; aws leaves it
+   * Whether the instance gets a public IPv4 address. Omitted: gcp and azure give one; aws leaves it
    * to the subnet's auto-assign setting. aws: true or false is sent as the primary network
    * interface's AssociatePublicIpAddress (with `subnet` and `securityGroups` on that interface).
    * azure: a Standard static public IP NAME-ip unless false. local: accepted and ignored.
@@ -1534,20 +1566,26 @@ export interface ListInstancesParams {
    */
   limit?: PageLimit;
   /**
-   * The `nextPageToken` of the previous page; omit it for the first page. Tokens are opaque; an
-   * empty or made-up one is -32602.
+   * The `nextPageToken` of the previous page; omitted, the first page is answered. Tokens are
+   * opaque; an empty or made-up one is -32602.
    */
   pageToken?: PageToken;
   /**
    * Only instances carrying every one of these tags with exactly this value (at most 50; keys 1 to
-   * 128 characters, values at most 256). On AWS, `Name` is the instance's name.
+   * 128 characters, values at most 256). On AWS, `Name` is the instance's name. Default: none (no
+   * tag filter).
+   * @default {}
    */
   tags?: { [key: string]: string };
-  /** Only instances in one of these states. Another value is -32602 (`data.param` "states"). */
+  /**
+   * Only instances in one of these states. Another value is -32602 (`data.param` "states"). Default:
+   * none (every state).
+   * @default []
+   */
   states?: ("creating" | "running" | "stopping" | "stopped" | "deleting" | "deleted" | "failed")[];
   /**
    * Only the instances of this zone (aws: an availability zone, EC2's `availability-zone` filter;
-   * local: one of the region's zones). Absent: every zone.
+   * local: one of the region's zones). Omitted: every zone.
    */
   zone?: string;
   /**
@@ -2061,9 +2099,10 @@ export declare class WaitTimeoutError extends CloudAgentError {
 }
 
 /**
- * -32008 Unsupported operation: The provider cannot do this: in this version, every cloud method
- * through a gcp or azure provider (accepted and validated, not implemented yet). The local and aws
- * providers implement every method.
+ * -32008 Unsupported operation: The provider cannot do this. No provider of this version answers
+ * it: the local, aws, gcp and azure providers implement every cloud method. It is kept for a kind
+ * that is accepted before it is implemented; the example shows how a gcp provider answered before
+ * the gcp provider was implemented.
  */
 export declare class UnsupportedOperationError extends CloudAgentError {
   static readonly code: -32008;
@@ -2270,8 +2309,8 @@ export declare class AgentMethods {
    * value of every secret setting (`secretAccessKey`, `sessionToken`, `accessToken`, `clientSecret`)
    * is shown as "<redacted>". `implemented` is true for every kind this version accepts (local, aws,
    * gcp, azure); a kind only accepted, not implemented, would show false and answer -32008. `region`
-   * is shown only when configured (a local provider without one uses `local-1`). Takes no params
-   * (any are ignored).
+   * is shown when configured, and always for a local provider (`local-1` when none is configured).
+   * Takes no params (any are ignored).
    * @param options `signal` (cancellation) and `onProgress` (`$/progress` notifications).
    * @throws {InternalError}
    * @throws {RequestCancelledError}

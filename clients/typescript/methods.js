@@ -132,9 +132,10 @@ export class WaitTimeoutError extends CloudAgentError {
 }
 
 /**
- * -32008 Unsupported operation: The provider cannot do this: in this version, every cloud method
- * through a gcp or azure provider (accepted and validated, not implemented yet). The local and aws
- * providers implement every method.
+ * -32008 Unsupported operation: The provider cannot do this. No provider of this version answers
+ * it: the local, aws, gcp and azure providers implement every cloud method. It is kept for a kind
+ * that is accepted before it is implemented; the example shows how a gcp provider answered before
+ * the gcp provider was implemented.
  */
 export class UnsupportedOperationError extends CloudAgentError {
   static code = -32008;

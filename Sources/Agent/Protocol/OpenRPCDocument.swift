@@ -560,30 +560,44 @@ enum OpenRPCDocument {
         {
           "name": "clientInfo",
           "required": false,
-          "description": "Who the client is.",
+          "description": "Who the client is. The agent does not use it, except to recognise an MCP client (see the method's description). Omitted: nothing changes.",
           "schema": {
-            "$ref": "#/components/schemas/ClientInfo"
+            "$ref": "#/components/schemas/ClientInfo",
+            "examples": [
+              {
+                "name": "example-client",
+                "version": "1.0.0"
+              }
+            ]
           }
         },
         {
           "name": "protocolVersion",
           "required": false,
-          "description": "The protocol revision the client speaks.",
+          "description": "The protocol revision the client speaks. An MCP revision gets MCP's answer (see the method's description). Omitted: the agent answers with its own protocol revision.",
           "schema": {
-            "type": "string"
+            "type": "string",
+            "examples": [
+              "2026-11-28",
+              "2025-06-18"
+            ]
           }
         },
         {
           "name": "capabilities",
           "required": false,
-          "description": "Client capabilities; none are defined in this protocol revision.",
+          "description": "Client capabilities; none are defined in this protocol revision. Omitted: none.",
           "schema": {
-            "$ref": "#/components/schemas/ClientCapabilities"
+            "$ref": "#/components/schemas/ClientCapabilities",
+            "examples": [
+              {}
+            ]
           }
         }
       ],
       "result": {
         "name": "InitializeResult",
+        "description": "Who the agent is (`serverInfo`), the protocol revision it speaks (`protocolVersion`) and what it answers (`capabilities`: every request method, the notifications it accepts, its transports). An MCP `initialize` gets MCP's result instead (see the method's description).",
         "schema": {
           "$ref": "#/components/schemas/InitializeResult"
         }
@@ -740,6 +754,7 @@ enum OpenRPCDocument {
       "params": [],
       "result": {
         "name": "null",
+        "description": "null, once the session has stopped accepting new requests; another `shutdown` answers null again.",
         "schema": {
           "$ref": "#/components/schemas/Null"
         }
@@ -803,6 +818,7 @@ enum OpenRPCDocument {
       "params": [],
       "result": {
         "name": "EmptyResult",
+        "description": "An empty object, `{}`, answered at once.",
         "schema": {
           "$ref": "#/components/schemas/EmptyObject"
         }
@@ -851,7 +867,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "How long to wait, 0 to 3600 seconds.",
           "schema": {
-            "$ref": "#/components/schemas/SleepSeconds"
+            "$ref": "#/components/schemas/SleepSeconds",
+            "examples": [
+              1.5,
+              30
+            ]
           }
         },
         {
@@ -859,7 +879,11 @@ enum OpenRPCDocument {
           "required": false,
           "description": "How many progress reports to send, 1 to 1000. Default: min(1000, max(1, ceil(seconds))).",
           "schema": {
-            "$ref": "#/components/schemas/SleepSteps"
+            "$ref": "#/components/schemas/SleepSteps",
+            "examples": [
+              4,
+              100
+            ]
           }
         },
         {
@@ -871,6 +895,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "SleepResult",
+        "description": "`slept`: the `seconds` waited, answered after the `end` progress notification.",
         "schema": {
           "$ref": "#/components/schemas/SleepResult"
         }
@@ -948,6 +973,7 @@ enum OpenRPCDocument {
       "params": [],
       "result": {
         "name": "EchoResult",
+        "description": "The params object exactly as sent, `progressToken` and `_meta` included; `{}` when params were omitted.",
         "schema": {
           "$ref": "#/components/schemas/AnyObject"
         }
@@ -1050,6 +1076,7 @@ enum OpenRPCDocument {
       "params": [],
       "result": {
         "name": "DebugStatsResult",
+        "description": "The wait counters of every configured provider, by provider name (`waits`, `activeWaits`, `pollLoops`, `polls`), counted since the agent process started.",
         "schema": {
           "$ref": "#/components/schemas/DebugStatsResult"
         }
@@ -1117,6 +1144,7 @@ enum OpenRPCDocument {
       "params": [],
       "result": {
         "name": "OpenRPCDocument",
+        "description": "This OpenRPC document, as built into the agent (the `protocol/openrpc.json` it was built from).",
         "schema": {
           "$ref": "#/components/schemas/OpenRPCDocument"
         }
@@ -1259,14 +1287,18 @@ enum OpenRPCDocument {
         {
           "name": "cursor",
           "required": false,
-          "description": "MCP's page cursor; ignored (one page).",
+          "description": "MCP's page cursor; ignored (one page). Omitted: the first (and only) page.",
           "schema": {
-            "type": "string"
+            "type": "string",
+            "examples": [
+              "eyJwYWdlIjoyfQ"
+            ]
           }
         }
       ],
       "result": {
         "name": "ToolList",
+        "description": "`tools`: one MCP tool per cloud method and `listProviders`, sorted by name, each with its `name`, `title` (the summary), `description` and an `inputSchema` built from its params; all in one page (no `nextCursor`).",
         "schema": {
           "type": "object",
           "required": [
@@ -1367,20 +1399,35 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The tool (method) name, as tools/list answers it.",
           "schema": {
-            "type": "string"
+            "type": "string",
+            "examples": [
+              "getCluster",
+              "listClusters"
+            ]
           }
         },
         {
           "name": "arguments",
           "required": false,
-          "description": "The method's params. Default: none.",
+          "description": "The method's params. Default: `{}` (no params).",
           "schema": {
-            "type": "object"
+            "type": "object",
+            "examples": [
+              {
+                "name": "demo"
+              },
+              {
+                "provider": "prod",
+                "limit": 10
+              }
+            ],
+            "default": {}
           }
         }
       ],
       "result": {
         "name": "ToolResult",
+        "description": "The method's outcome as MCP tool content: its result as `structuredContent` and as JSON text with `isError` false, or, when it failed, the error as text and `structuredContent` `{\"error\": {code, message, data}}` with `isError` true.",
         "schema": {
           "type": "object",
           "required": [
@@ -1537,7 +1584,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The id of the request to cancel.",
           "schema": {
-            "$ref": "#/components/schemas/RequestId"
+            "$ref": "#/components/schemas/RequestId",
+            "examples": [
+              "sleep-1",
+              42
+            ]
           }
         }
       ],
@@ -1562,11 +1613,12 @@ enum OpenRPCDocument {
         }
       ],
       "summary": "The configured providers, secrets redacted, and which one calls use by default.",
-      "description": "Every configured provider in configuration order: the built-in `local` (unless the config file defines its own provider named `local`), those of the config file, then those added by `configureProvider`. Each entry shows the provider's settings as configured, except that the value of every secret setting (`secretAccessKey`, `sessionToken`, `accessToken`, `clientSecret`) is shown as \"<redacted>\". `implemented` is true for every kind this version accepts (local, aws, gcp, azure); a kind only accepted, not implemented, would show false and answer -32008. `region` is shown only when configured (a local provider without one uses `local-1`). Takes no params (any are ignored).",
+      "description": "Every configured provider in configuration order: the built-in `local` (unless the config file defines its own provider named `local`), those of the config file, then those added by `configureProvider`. Each entry shows the provider's settings as configured, except that the value of every secret setting (`secretAccessKey`, `sessionToken`, `accessToken`, `clientSecret`) is shown as \"<redacted>\". `implemented` is true for every kind this version accepts (local, aws, gcp, azure); a kind only accepted, not implemented, would show false and answer -32008. `region` is shown when configured, and always for a local provider (`local-1` when none is configured). Takes no params (any are ignored).",
       "paramStructure": "by-name",
       "params": [],
       "result": {
         "name": "ProviderList",
+        "description": "Every configured provider in configuration order, secret values shown as \"<redacted>\", and `defaultProvider`, the provider that calls without `provider` use.",
         "schema": {
           "$ref": "#/components/schemas/ProviderList"
         }
@@ -1680,7 +1732,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The provider's name, chosen by you, used as the `provider` param of cloud methods: 1 to 63 lowercase letters, digits, '-' and '_', starting with a letter or digit. A provider of the same name is replaced.",
           "schema": {
-            "$ref": "#/components/schemas/ProviderName"
+            "$ref": "#/components/schemas/ProviderName",
+            "examples": [
+              "prod",
+              "gke"
+            ]
           }
         },
         {
@@ -1688,15 +1744,23 @@ enum OpenRPCDocument {
           "required": true,
           "description": "Which cloud: `local` (the built-in simulator), `aws`, `gcp` or `azure`.",
           "schema": {
-            "$ref": "#/components/schemas/ProviderKind"
+            "$ref": "#/components/schemas/ProviderKind",
+            "examples": [
+              "aws",
+              "gcp"
+            ]
           }
         },
         {
           "name": "region",
           "required": false,
-          "description": "The provider's region: lowercase letters, digits and hyphens. Default for clusters and instances created through it (local: default `local-1`; its instance zones are REGIONa, REGIONb, REGIONc; aws: the region of every call, default AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1).",
+          "description": "The provider's region: lowercase letters, digits and hyphens. Default for clusters and instances created through it (local: default `local-1`; its instance zones are REGIONa, REGIONb, REGIONc; aws: the region of every call, default AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1; gcp and azure: the location of clusters (and, on azure, VMs) when the `location` setting is absent).",
           "schema": {
-            "$ref": "#/components/schemas/Region"
+            "$ref": "#/components/schemas/Region",
+            "examples": [
+              "eu-west-1",
+              "eastus"
+            ]
           }
         },
         {
@@ -1707,7 +1771,11 @@ enum OpenRPCDocument {
             "type": "number",
             "minimum": 0,
             "maximum": 10000,
-            "default": 1
+            "default": 1,
+            "examples": [
+              0,
+              10
+            ]
           }
         },
         {
@@ -1716,178 +1784,246 @@ enum OpenRPCDocument {
           "description": "Setting of kind local only. The file resources are kept in (default `$XDG_STATE_HOME/cloud-agent/local/NAME.json`). It must be an absolute path.",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "/var/lib/cloud-agent/lab.json"
+            ]
           }
         },
         {
           "name": "accessKeyId",
           "required": false,
-          "description": "Setting of kind aws only. Access key id; with `secretAccessKey` (and `sessionToken` for temporary keys), explicit credentials, used before every other source (see `x-aws-provider.credentials`). Setting only one of `accessKeyId` and `secretAccessKey` answers -32004 on the provider's first call.",
+          "description": "Setting of kind aws only. Access key id; with `secretAccessKey` (and `sessionToken` for temporary keys), explicit credentials, used before every other source (see `x-aws-provider.credentials`). Setting only one of `accessKeyId` and `secretAccessKey` answers -32004 on the provider's first call. Omitted: the rest of the credential chain (environment, shared profile, web identity, container endpoint, instance metadata).",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "AKIAIOSFODNN7EXAMPLE"
+            ]
           }
         },
         {
           "name": "secretAccessKey",
           "required": false,
-          "description": "Setting of kind aws only. Secret access key, with `accessKeyId`. Secret: never echoed.",
+          "description": "Setting of kind aws only. Secret access key, with `accessKeyId`. Secret: never echoed (`listProviders` shows \"<redacted>\"). Omitted: as `accessKeyId`, the rest of the credential chain.",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "EXAMPLE-SECRET-VALUE"
+            ]
           }
         },
         {
           "name": "sessionToken",
           "required": false,
-          "description": "Setting of kind aws only. Session token of temporary credentials, with `accessKeyId` and `secretAccessKey`. Secret: never echoed.",
+          "description": "Setting of kind aws only. Session token of temporary credentials, with `accessKeyId` and `secretAccessKey`. Secret: never echoed (`listProviders` shows \"<redacted>\"). Omitted: the keys are used as long-term keys.",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "EXAMPLE-SESSION-TOKEN"
+            ]
           }
         },
         {
           "name": "profile",
           "required": false,
-          "description": "Setting of kind aws only. Profile of the shared files ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE): static keys, `role_arn` with `source_profile` or `credential_source`, `web_identity_token_file`, or `credential_process` (IAM Identity Center (SSO) profiles are refused, -32004, with advice). Used instead of AWS_PROFILE, and instead of AWS_ACCESS_KEY_ID from the environment; a profile that does not exist answers -32004. Also passed to `cloud-agent token eks` in kubeconfigs.",
+          "description": "Setting of kind aws only. Profile of the shared files ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE): static keys, `role_arn` with `source_profile` or `credential_source`, `web_identity_token_file`, or `credential_process` (IAM Identity Center (SSO) profiles are refused, -32004, with advice). Used instead of AWS_PROFILE, and instead of AWS_ACCESS_KEY_ID from the environment; a profile that does not exist answers -32004. Also passed to `cloud-agent token eks` in kubeconfigs. Omitted: AWS_PROFILE, else `default`.",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "prod",
+              "platform-admin"
+            ]
           }
         },
         {
           "name": "roleArn",
           "required": false,
-          "description": "Setting of kind aws only. Role to assume through STS AssumeRole with the credentials the chain found (cross-account). Also passed to `cloud-agent token eks` in kubeconfigs.",
+          "description": "Setting of kind aws only. Role to assume through STS AssumeRole with the credentials the chain found (cross-account). Also passed to `cloud-agent token eks` in kubeconfigs. Omitted: no role is assumed; the credentials found are used as they are.",
           "schema": {
-            "$ref": "#/components/schemas/IAMRoleARN"
+            "$ref": "#/components/schemas/IAMRoleARN",
+            "examples": [
+              "arn:aws:iam::123456789012:role/CloudAgent"
+            ]
           }
         },
         {
           "name": "externalId",
           "required": false,
-          "description": "Setting of kind aws only. External id for assuming `roleArn` (not passed to the token command of kubeconfigs).",
+          "description": "Setting of kind aws only. External id for assuming `roleArn` (not passed to the token command of kubeconfigs). Omitted: none is sent.",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "cloud-agent-7f3a9c"
+            ]
           }
         },
         {
           "name": "eksRoleArn",
           "required": false,
-          "description": "Setting of kind aws only. IAM role of EKS control planes (the cluster service role). Needed by `createCluster`: without it, -32602 naming `eksRoleArn`.",
+          "description": "Setting of kind aws only. IAM role of EKS control planes (the cluster service role). Needed by `createCluster`. Omitted: `createCluster` answers -32602 naming `eksRoleArn`; the other methods do not need it.",
           "schema": {
-            "$ref": "#/components/schemas/IAMRoleARN"
+            "$ref": "#/components/schemas/IAMRoleARN",
+            "examples": [
+              "arn:aws:iam::123456789012:role/EKSClusterRole"
+            ]
           }
         },
         {
           "name": "nodeRoleArn",
           "required": false,
-          "description": "Setting of kind aws only. IAM role of the nodes of EKS managed node groups. Needed by `createCluster` with `nodeCount` > 0 (the default is 3) and by `createNodePool`: without it, -32602 naming `nodeRoleArn`.",
+          "description": "Setting of kind aws only. IAM role of the nodes of EKS managed node groups. Needed by `createCluster` with `nodeCount` > 0 (the default is 3) and by `createNodePool`: omitted, those calls answer -32602 naming `nodeRoleArn` (`createCluster` with `nodeCount` 0 does not need it).",
           "schema": {
-            "$ref": "#/components/schemas/IAMRoleARN"
+            "$ref": "#/components/schemas/IAMRoleARN",
+            "examples": [
+              "arn:aws:iam::123456789012:role/EKSNodeRole"
+            ]
           }
         },
         {
           "name": "endpointURL",
           "required": false,
-          "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing the EKS, EC2 and STS endpoints (tests, LocalStack, moto; plain http only to loopback addresses); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds).",
+          "description": "Setting of the kinds aws, gcp, azure. aws: base URL replacing the EKS, EC2 and STS endpoints (tests, LocalStack, moto; plain http only to loopback addresses); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM base URL (tests, sovereign clouds). Omitted: the cloud's own endpoints (aws: AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL, else https://SERVICE.REGION.amazonaws.com; gcp: https://container.googleapis.com and https://compute.googleapis.com; azure: https://management.azure.com).",
           "schema": {
-            "$ref": "#/components/schemas/HTTPURL"
+            "$ref": "#/components/schemas/HTTPURL",
+            "examples": [
+              "http://127.0.0.1:5000",
+              "https://management.chinacloudapi.cn"
+            ]
           }
         },
         {
           "name": "project",
           "required": false,
-          "description": "Setting of kind gcp only. Project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter.",
+          "description": "Setting of kind gcp only. Project id: 6 to 30 lowercase letters, digits and hyphens, starting with a letter. Omitted: GOOGLE_CLOUD_PROJECT (or GCLOUD_PROJECT), else the credentials' project; with none of them every call answers -32602 naming `project`.",
           "schema": {
             "type": "string",
-            "pattern": "^[a-z][a-z0-9-]{4,28}[a-z0-9]$"
+            "pattern": "^[a-z][a-z0-9-]{4,28}[a-z0-9]$",
+            "examples": [
+              "my-project-123"
+            ]
           }
         },
         {
           "name": "location",
           "required": false,
-          "description": "Setting of the kinds gcp, azure. gcp: zone or region of clusters; azure: Azure region (e.g. eastus).",
+          "description": "Setting of the kinds gcp, azure. gcp: zone or region of clusters; azure: Azure region (e.g. eastus). Omitted: the provider's `region`; with neither, the calls that need a location answer -32602 naming `location`.",
           "schema": {
-            "$ref": "#/components/schemas/Region"
+            "$ref": "#/components/schemas/Region",
+            "examples": [
+              "europe-west1",
+              "westeurope"
+            ]
           }
         },
         {
           "name": "zone",
           "required": false,
-          "description": "Setting of kind gcp only. Default zone of instances.",
+          "description": "Setting of kind gcp only. Default zone of instances. Omitted: `location` (else `region`) when it is a zone such as europe-west1-b; otherwise instance calls without a zone of their own answer -32602 naming `zone`.",
           "schema": {
-            "$ref": "#/components/schemas/Region"
+            "$ref": "#/components/schemas/Region",
+            "examples": [
+              "europe-west1-b"
+            ]
           }
         },
         {
           "name": "accessToken",
           "required": false,
-          "description": "Setting of the kinds gcp, azure. gcp: OAuth 2.0 access token; azure: ARM bearer token. Secret: never echoed.",
+          "description": "Setting of the kinds gcp, azure. gcp: OAuth 2.0 access token; azure: ARM bearer token. Secret: never echoed (`listProviders` shows \"<redacted>\"). Omitted: the rest of the credential chain (see `x-gcp-provider.credentials`, `x-azure-provider.credentials`).",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "EXAMPLE-ACCESS-TOKEN"
+            ]
           }
         },
         {
           "name": "credentialsFile",
           "required": false,
-          "description": "Setting of kind gcp only. Application Default Credentials JSON file.",
+          "description": "Setting of kind gcp only. Application Default Credentials JSON file. Omitted: GOOGLE_APPLICATION_CREDENTIALS, else gcloud's application_default_credentials.json (then the metadata server and gcloud).",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "/etc/cloud-agent/gcp-service-account.json",
+              "/home/alice/.config/gcloud/application_default_credentials.json"
+            ]
           }
         },
         {
           "name": "subscriptionId",
           "required": false,
-          "description": "Setting of kind azure only. Subscription id.",
+          "description": "Setting of kind azure only. Subscription id. Omitted: AZURE_SUBSCRIPTION_ID; with neither, every call answers -32602 naming `subscriptionId`.",
           "schema": {
-            "$ref": "#/components/schemas/GUID"
+            "$ref": "#/components/schemas/GUID",
+            "examples": [
+              "3f2b8c1e-5a4d-4e7f-9b6a-1c2d3e4f5a6b"
+            ]
           }
         },
         {
           "name": "resourceGroup",
           "required": false,
-          "description": "Setting of kind azure only. Resource group of clusters and VMs: 1 to 90 letters, digits, '_', '-', '.', '(' and ')', not ending with '.'.",
+          "description": "Setting of kind azure only. Resource group of clusters and VMs: 1 to 90 letters, digits, '_', '-', '.', '(' and ')', not ending with '.'. Omitted: `getCluster` and `listClusters` search the whole subscription, and later calls on a cluster they found use its resource group; `createCluster`, `createInstance`, `listInstances`, instance ids given as a bare name, and calls on a cluster not seen yet answer -32602 naming `resourceGroup`.",
           "schema": {
             "type": "string",
             "minLength": 1,
-            "maxLength": 90
+            "maxLength": 90,
+            "examples": [
+              "rg-platform"
+            ]
           }
         },
         {
           "name": "tenantId",
           "required": false,
-          "description": "Setting of kind azure only. Directory (tenant) id of the service principal.",
+          "description": "Setting of kind azure only. Directory (tenant) id of the service principal. Omitted: AZURE_TENANT_ID (with `clientSecret` one of them is needed: else -32602 naming `tenantId`).",
           "schema": {
-            "$ref": "#/components/schemas/GUID"
+            "$ref": "#/components/schemas/GUID",
+            "examples": [
+              "8d1c4e7a-2b3f-4a5e-9c6d-7e8f9a0b1c2d"
+            ]
           }
         },
         {
           "name": "clientId",
           "required": false,
-          "description": "Setting of kind azure only. Application (client) id of the service principal.",
+          "description": "Setting of kind azure only. Application (client) id of the service principal. Omitted: AZURE_CLIENT_ID (with `clientSecret` one of them is needed: else -32602 naming `clientId`).",
           "schema": {
-            "$ref": "#/components/schemas/GUID"
+            "$ref": "#/components/schemas/GUID",
+            "examples": [
+              "5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d"
+            ]
           }
         },
         {
           "name": "clientSecret",
           "required": false,
-          "description": "Setting of kind azure only. Client secret of the service principal. Secret: never echoed.",
+          "description": "Setting of kind azure only. Client secret of the service principal. Secret: never echoed (`listProviders` shows \"<redacted>\"). Omitted: AZURE_CLIENT_SECRET, else the rest of the credential chain (see `x-azure-provider.credentials`).",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "EXAMPLE-SECRET-VALUE"
+            ]
           }
         },
         {
           "name": "authorityHost",
           "required": false,
-          "description": "Setting of kind azure only. Microsoft Entra authority (sovereign clouds).",
+          "description": "Setting of kind azure only. Microsoft Entra authority (sovereign clouds). Omitted: AZURE_AUTHORITY_HOST, else https://login.microsoftonline.com.",
           "schema": {
-            "$ref": "#/components/schemas/HTTPURL"
+            "$ref": "#/components/schemas/HTTPURL",
+            "examples": [
+              "https://login.microsoftonline.us",
+              "https://login.chinacloudapi.cn"
+            ]
           }
         },
         {
@@ -1899,6 +2035,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "ProviderDescription",
+        "description": "The provider just added or replaced, as `listProviders` shows it: its settings with secret values shown as \"<redacted>\", `isDefault` true only when its name is the default provider's.",
         "schema": {
           "$ref": "#/components/schemas/ProviderDescription"
         }
@@ -2111,7 +2248,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -2119,7 +2260,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The new cluster's name, unique within the provider. Every cloud accepts letters, digits, '-' and '_' starting with a letter or digit, 1 to 100 characters; the local provider enforces the portable rule (see `x-local-provider`).",
           "schema": {
-            "$ref": "#/components/schemas/ClusterName"
+            "$ref": "#/components/schemas/ClusterName",
+            "examples": [
+              "demo",
+              "prod-eu"
+            ]
           }
         },
         {
@@ -2127,7 +2272,11 @@ enum OpenRPCDocument {
           "required": false,
           "description": "Kubernetes version, `major.minor` or longer as the cloud spells it (`1.33`, `1.33.2`, `1.30.2-gke.1587003`), without a leading `v`. Default: the provider's default version (`isDefault` in `getAvailableVersions`). A version the provider does not offer is -32602.",
           "schema": {
-            "$ref": "#/components/schemas/KubernetesVersionString"
+            "$ref": "#/components/schemas/KubernetesVersionString",
+            "examples": [
+              "1.33",
+              "1.30.2-gke.1587003"
+            ]
           }
         },
         {
@@ -2135,7 +2284,11 @@ enum OpenRPCDocument {
           "required": false,
           "description": "Region of the cluster. Default: the provider's region (aws: only the provider's region is accepted).",
           "schema": {
-            "$ref": "#/components/schemas/Region"
+            "$ref": "#/components/schemas/Region",
+            "examples": [
+              "eu-west-1",
+              "europe-west1"
+            ]
           }
         },
         {
@@ -2146,7 +2299,11 @@ enum OpenRPCDocument {
             "type": "integer",
             "minimum": 0,
             "maximum": 1000,
-            "default": 3
+            "default": 3,
+            "examples": [
+              5,
+              0
+            ]
           }
         },
         {
@@ -2155,29 +2312,50 @@ enum OpenRPCDocument {
           "description": "Machine type of the initial node pool. Default: the provider's default.",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "m6i.large",
+              "e2-standard-4"
+            ]
           }
         },
         {
           "name": "subnets",
           "required": false,
-          "description": "Subnet ids for the control plane and nodes, where the cloud uses them: at most 16 non-empty strings of at most 1024 characters. aws: at least two, in different availability zones (required).",
+          "description": "Subnet ids for the control plane and nodes, where the cloud uses them: at most 16 non-empty strings of at most 1024 characters. aws: at least two, in different availability zones (required). Default: none (aws: -32602, EKS needs two; gcp and azure: no subnet is sent, so the cloud's default networking applies).",
           "schema": {
-            "$ref": "#/components/schemas/Subnets"
+            "$ref": "#/components/schemas/Subnets",
+            "examples": [
+              [
+                "subnet-0a1b2c3d4e5f67890",
+                "subnet-0f9e8d7c6b5a43210"
+              ],
+              [
+                "/subscriptions/3f2b8c1e-5a4d-4e7f-9b6a-1c2d3e4f5a6b/resourceGroups/rg-platform/providers/Microsoft.Network/virtualNetworks/vnet-platform/subnets/aks"
+              ]
+            ],
+            "default": []
           }
         },
         {
           "name": "tags",
           "required": false,
-          "description": "Tags (labels) of the cluster: at most 50; keys 1 to 128 characters, values at most 256.",
+          "description": "Tags (labels) of the cluster: at most 50; keys 1 to 128 characters, values at most 256. Default: none.",
           "schema": {
-            "$ref": "#/components/schemas/Tags"
+            "$ref": "#/components/schemas/Tags",
+            "examples": [
+              {
+                "team": "platform",
+                "env": "prod"
+              }
+            ],
+            "default": {}
           }
         },
         {
           "name": "securityGroups",
           "required": false,
-          "description": "Security groups of the control plane's network interfaces, where the cloud uses them (aws: EKS `securityGroupIds`, at most 5). At most 5 non-empty strings. The local provider accepts and ignores them.",
+          "description": "Security groups of the control plane's network interfaces, where the cloud uses them (aws: EKS `securityGroupIds`, at most 5). At most 5 non-empty strings. The local provider accepts and ignores them. Default: none.",
           "schema": {
             "type": "array",
             "items": {
@@ -2185,7 +2363,13 @@ enum OpenRPCDocument {
               "minLength": 1,
               "maxLength": 1024
             },
-            "maxItems": 5
+            "maxItems": 5,
+            "examples": [
+              [
+                "sg-0123456789abcdef0"
+              ]
+            ],
+            "default": []
           }
         },
         {
@@ -2199,31 +2383,44 @@ enum OpenRPCDocument {
               "private",
               "public-and-private"
             ],
-            "default": "public"
+            "default": "public",
+            "examples": [
+              "public-and-private"
+            ]
           }
         },
         {
           "name": "publicAccessCidrs",
           "required": false,
-          "description": "IPv4 CIDR blocks that may reach a public API endpoint (aws: EKS `publicAccessCidrs`); absent means anywhere. At most 40; each must be a CIDR such as `203.0.113.0/24` (-32602 naming `publicAccessCidrs[i]`); with `endpointAccess` \"private\" it is -32602.",
+          "description": "IPv4 CIDR blocks that may reach a public API endpoint (aws: EKS `publicAccessCidrs`); omitted or empty, anywhere (the default). At most 40; each must be a CIDR such as `203.0.113.0/24` (-32602 naming `publicAccessCidrs[i]`); with `endpointAccess` \"private\" it is -32602.",
           "schema": {
             "type": "array",
             "items": {
               "type": "string",
               "pattern": "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$"
             },
-            "maxItems": 40
+            "maxItems": 40,
+            "examples": [
+              [
+                "203.0.113.0/24",
+                "198.51.100.7/32"
+              ]
+            ],
+            "default": []
           }
         },
         {
           "name": "clientToken",
           "required": false,
-          "description": "Idempotency key (1 to 64 printable ASCII characters, e.g. a UUID made once per intended cluster): repeated with the same key, the create answers the cluster the first call made instead of making another. aws: sent as EKS's `clientRequestToken`; local: remembered with the cluster. Malformed: -32602.",
+          "description": "Idempotency key (1 to 64 printable ASCII characters, e.g. a UUID made once per intended cluster): repeated with the same key, the create answers the cluster the first call made instead of making another. aws: sent as EKS's `clientRequestToken`; local: remembered with the cluster. Malformed: -32602. Omitted: no idempotency key (aws: a fresh client request token per call), so a repeated create is -32003.",
           "schema": {
             "type": "string",
             "minLength": 1,
             "maxLength": 64,
-            "pattern": "^[!-~]+$"
+            "pattern": "^[!-~]+$",
+            "examples": [
+              "3f1c9a52-7d2e-4b8a-9c61-2f0e5d4a8b17"
+            ]
           }
         },
         {
@@ -2232,7 +2429,10 @@ enum OpenRPCDocument {
           "description": "The VPC network (gcp: the cluster's `network`, with `subnets[0]` as its subnetwork; absent: the default network). aws: -32602 (the subnets decide the VPC). local: accepted and ignored.",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "prod-vpc"
+            ]
           }
         },
         {
@@ -2241,7 +2441,10 @@ enum OpenRPCDocument {
           "description": "Wait until the cluster is `active` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
           "schema": {
             "type": "boolean",
-            "default": false
+            "default": false,
+            "examples": [
+              true
+            ]
           }
         },
         {
@@ -2252,7 +2455,11 @@ enum OpenRPCDocument {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 86400,
-            "default": 3600
+            "default": 3600,
+            "examples": [
+              1800,
+              7200
+            ]
           }
         },
         {
@@ -2264,6 +2471,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "KubernetesCluster",
+        "description": "The new cluster as the cloud reports it right after the call (`status` `creating`, no `endpoint` yet), or, with `wait: true`, as it was when it became `active`.",
         "schema": {
           "$ref": "#/components/schemas/KubernetesCluster"
         }
@@ -2448,7 +2656,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -2456,7 +2668,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The cluster's name.",
           "schema": {
-            "$ref": "#/components/schemas/ClusterName"
+            "$ref": "#/components/schemas/ClusterName",
+            "examples": [
+              "demo",
+              "prod-eu"
+            ]
           }
         },
         {
@@ -2468,6 +2684,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "KubernetesCluster",
+        "description": "The cluster, with its node pools, as the cloud reports it now.",
         "schema": {
           "$ref": "#/components/schemas/KubernetesCluster"
         }
@@ -2652,7 +2869,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -2660,7 +2881,11 @@ enum OpenRPCDocument {
           "required": false,
           "description": "Only the clusters of this region (gcp: a zone or a region, as GKE locations are). Default: every region the provider covers (local: all; gcp: every location of the project; aws: the provider's one region, the only one it accepts: another is -32602).",
           "schema": {
-            "$ref": "#/components/schemas/Region"
+            "$ref": "#/components/schemas/Region",
+            "examples": [
+              "eu-west-1",
+              "us-central1-a"
+            ]
           }
         },
         {
@@ -2668,15 +2893,22 @@ enum OpenRPCDocument {
           "required": false,
           "description": "At most this many items: 1 to 1000. Default 100.",
           "schema": {
-            "$ref": "#/components/schemas/PageLimit"
+            "$ref": "#/components/schemas/PageLimit",
+            "examples": [
+              10,
+              500
+            ]
           }
         },
         {
           "name": "pageToken",
           "required": false,
-          "description": "The `nextPageToken` of the previous page; omit it for the first page. Tokens are opaque; an empty or made-up one is -32602.",
+          "description": "The `nextPageToken` of the previous page; omitted, the first page is answered. Tokens are opaque; an empty or made-up one is -32602.",
           "schema": {
-            "$ref": "#/components/schemas/PageToken"
+            "$ref": "#/components/schemas/PageToken",
+            "examples": [
+              "p164656d6f"
+            ]
           }
         },
         {
@@ -2688,6 +2920,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "ClusterList",
+        "description": "One page of clusters (`clusters`, each with its node pools; sorted by name except on aws) and, when there are more, `nextPageToken` to pass as `pageToken`.",
         "schema": {
           "$ref": "#/components/schemas/ClusterList"
         }
@@ -2851,7 +3084,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -2859,7 +3096,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The cluster's name.",
           "schema": {
-            "$ref": "#/components/schemas/ClusterName"
+            "$ref": "#/components/schemas/ClusterName",
+            "examples": [
+              "demo",
+              "prod-eu"
+            ]
           }
         },
         {
@@ -2868,7 +3109,10 @@ enum OpenRPCDocument {
           "description": "Wait until the cluster is `deleted` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
           "schema": {
             "type": "boolean",
-            "default": false
+            "default": false,
+            "examples": [
+              true
+            ]
           }
         },
         {
@@ -2879,7 +3123,10 @@ enum OpenRPCDocument {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 86400,
-            "default": 3600
+            "default": 3600,
+            "examples": [
+              1800
+            ]
           }
         },
         {
@@ -2891,6 +3138,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "KubernetesCluster",
+        "description": "The cluster's last known state: `deleting` right after the call (also when it was already being deleted), or, with `wait: true`, `deleted` as last seen once the cloud no longer reports it.",
         "schema": {
           "$ref": "#/components/schemas/KubernetesCluster"
         }
@@ -3086,7 +3334,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -3094,7 +3346,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The cluster's name.",
           "schema": {
-            "$ref": "#/components/schemas/ClusterName"
+            "$ref": "#/components/schemas/ClusterName",
+            "examples": [
+              "demo",
+              "prod-eu"
+            ]
           }
         },
         {
@@ -3105,7 +3361,11 @@ enum OpenRPCDocument {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 86400,
-            "default": 3600
+            "default": 3600,
+            "examples": [
+              600,
+              1800
+            ]
           }
         },
         {
@@ -3117,6 +3377,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "KubernetesCluster",
+        "description": "The cluster as it was when it was seen `active` (at once if it already was).",
         "schema": {
           "$ref": "#/components/schemas/KubernetesCluster"
         }
@@ -3232,7 +3493,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -3240,16 +3505,23 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The cluster's name.",
           "schema": {
-            "$ref": "#/components/schemas/ClusterName"
+            "$ref": "#/components/schemas/ClusterName",
+            "examples": [
+              "demo",
+              "prod-eu"
+            ]
           }
         },
         {
           "name": "path",
           "required": false,
-          "description": "Also write the kubeconfig to this absolute path (mode 0600, replaced atomically).",
+          "description": "Also write the kubeconfig to this absolute path (mode 0600, replaced atomically). Omitted: no file is written; the kubeconfig is only answered.",
           "schema": {
             "type": "string",
-            "pattern": "^/"
+            "pattern": "^/",
+            "examples": [
+              "/home/alice/.kube/demo.yaml"
+            ]
           }
         },
         {
@@ -3263,17 +3535,24 @@ enum OpenRPCDocument {
               "aws-cli",
               "gcloud",
               "azure"
+            ],
+            "examples": [
+              "aws-cli",
+              "gcloud"
             ]
           }
         },
         {
           "name": "format",
           "required": false,
-          "description": "The azure provider's other name for the same choice, as AKS's listClusterUserCredential calls it: \"azure\" (= authMode \"azure\") or \"exec\" (= authMode \"agent\"). Giving both with different meanings, or `format` to another provider, is -32602 (`data.param` \"format\").",
+          "description": "The azure provider's other name for the same choice, as AKS's listClusterUserCredential calls it: \"azure\" (= authMode \"azure\") or \"exec\" (= authMode \"agent\"). Giving both with different meanings, or `format` to another provider, is -32602 (`data.param` \"format\"). Omitted: `authMode` decides.",
           "schema": {
             "type": "string",
             "enum": [
               "azure",
+              "exec"
+            ],
+            "examples": [
               "exec"
             ]
           }
@@ -3287,6 +3566,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "Kubeconfig",
+        "description": "`kubeconfig`, the kubeconfig as YAML text, and `path`, the file it was also written to, when `path` was given.",
         "schema": {
           "$ref": "#/components/schemas/Kubeconfig"
         }
@@ -3411,7 +3691,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -3419,7 +3703,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The cluster's name.",
           "schema": {
-            "$ref": "#/components/schemas/ClusterName"
+            "$ref": "#/components/schemas/ClusterName",
+            "examples": [
+              "demo",
+              "prod-eu"
+            ]
           }
         },
         {
@@ -3427,16 +3715,22 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The target version (`1.34`): the next minor version of the cluster's, as `getAvailableVersions` with `cluster` lists, or the current one (no change). On aws EKS checks the target.",
           "schema": {
-            "$ref": "#/components/schemas/KubernetesVersionString"
+            "$ref": "#/components/schemas/KubernetesVersionString",
+            "examples": [
+              "1.34",
+              "1.33"
+            ]
           }
         },
         {
           "name": "nodePools",
           "required": false,
-          "description": "Whether to upgrade the node pools to the control plane's new version once the control plane is done. Default: true on local and gcp; the aws provider upgrades the control plane only (false; true is -32602). false leaves the node pools at their versions (within the version skew Kubernetes allows).",
+          "description": "Whether to upgrade the node pools to the control plane's new version once the control plane is done. Default: true on local, gcp and azure; the aws provider upgrades the control plane only (false; true is -32602). false leaves the node pools at their versions (within the version skew Kubernetes allows).",
           "schema": {
             "type": "boolean",
-            "default": true
+            "examples": [
+              false
+            ]
           }
         },
         {
@@ -3445,7 +3739,10 @@ enum OpenRPCDocument {
           "description": "Wait until the cluster is `active` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
           "schema": {
             "type": "boolean",
-            "default": false
+            "default": false,
+            "examples": [
+              true
+            ]
           }
         },
         {
@@ -3456,7 +3753,10 @@ enum OpenRPCDocument {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 86400,
-            "default": 3600
+            "default": 3600,
+            "examples": [
+              5400
+            ]
           }
         },
         {
@@ -3468,6 +3768,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "KubernetesCluster",
+        "description": "The cluster right after the call (`status` `updating`, `version` still the old one until the control plane is done; as it is when there is nothing left to upgrade), or, with `wait: true`, as it was when it became `active` again.",
         "schema": {
           "$ref": "#/components/schemas/KubernetesCluster"
         }
@@ -3681,15 +3982,22 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
           "name": "cluster",
           "required": false,
-          "description": "A cluster whose upgrade targets to list.",
+          "description": "A cluster whose upgrade targets to list. Omitted: the versions for new clusters.",
           "schema": {
-            "$ref": "#/components/schemas/ClusterName"
+            "$ref": "#/components/schemas/ClusterName",
+            "examples": [
+              "demo"
+            ]
           }
         },
         {
@@ -3701,6 +4009,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "VersionList",
+        "description": "`versions`: without `cluster`, the versions the provider offers for new clusters, oldest first (`isDefault` marks the one `createCluster` uses by default); with `cluster`, the versions it can be upgraded to next (empty when there is none).",
         "schema": {
           "$ref": "#/components/schemas/VersionList"
         }
@@ -3830,7 +4139,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -3838,7 +4151,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The cluster to add the pool to.",
           "schema": {
-            "$ref": "#/components/schemas/ClusterName"
+            "$ref": "#/components/schemas/ClusterName",
+            "examples": [
+              "demo",
+              "prod-eu"
+            ]
           }
         },
         {
@@ -3846,7 +4163,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The new pool's name, unique within the cluster: letters, digits, '-' and '_' starting with a letter or digit, 1 to 63 characters; the local provider enforces the portable rule (see `x-local-provider`).",
           "schema": {
-            "$ref": "#/components/schemas/NodePoolName"
+            "$ref": "#/components/schemas/NodePoolName",
+            "examples": [
+              "batch",
+              "gpu"
+            ]
           }
         },
         {
@@ -3857,7 +4178,11 @@ enum OpenRPCDocument {
             "type": "integer",
             "minimum": 0,
             "maximum": 1000,
-            "default": 3
+            "default": 3,
+            "examples": [
+              2,
+              6
+            ]
           }
         },
         {
@@ -3866,7 +4191,11 @@ enum OpenRPCDocument {
           "description": "Machine type. Default: the provider's default.",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "m6i.xlarge",
+              "Standard_D8s_v5"
+            ]
           }
         },
         {
@@ -3874,7 +4203,10 @@ enum OpenRPCDocument {
           "required": false,
           "description": "Kubernetes version of the nodes: the cluster's (default) or up to two minor versions older.",
           "schema": {
-            "$ref": "#/components/schemas/KubernetesVersionString"
+            "$ref": "#/components/schemas/KubernetesVersionString",
+            "examples": [
+              "1.32"
+            ]
           }
         },
         {
@@ -3883,7 +4215,10 @@ enum OpenRPCDocument {
           "description": "Wait until the node pool is `active` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
           "schema": {
             "type": "boolean",
-            "default": false
+            "default": false,
+            "examples": [
+              true
+            ]
           }
         },
         {
@@ -3894,7 +4229,10 @@ enum OpenRPCDocument {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 86400,
-            "default": 3600
+            "default": 3600,
+            "examples": [
+              1800
+            ]
           }
         },
         {
@@ -3906,6 +4244,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "NodePool",
+        "description": "The new node pool as the cloud reports it right after the call (`status` `creating`), or, with `wait: true`, as it was when it became `active`.",
         "schema": {
           "$ref": "#/components/schemas/NodePool"
         }
@@ -4051,7 +4390,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -4059,7 +4402,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The cluster the pool belongs to.",
           "schema": {
-            "$ref": "#/components/schemas/ClusterName"
+            "$ref": "#/components/schemas/ClusterName",
+            "examples": [
+              "demo",
+              "prod-eu"
+            ]
           }
         },
         {
@@ -4067,7 +4414,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The node pool's name.",
           "schema": {
-            "$ref": "#/components/schemas/NodePoolName"
+            "$ref": "#/components/schemas/NodePoolName",
+            "examples": [
+              "default",
+              "batch"
+            ]
           }
         },
         {
@@ -4079,6 +4430,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "NodePool",
+        "description": "The node pool as the cloud reports it now.",
         "schema": {
           "$ref": "#/components/schemas/NodePool"
         }
@@ -4166,7 +4518,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -4174,7 +4530,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The cluster whose pools to list.",
           "schema": {
-            "$ref": "#/components/schemas/ClusterName"
+            "$ref": "#/components/schemas/ClusterName",
+            "examples": [
+              "demo",
+              "prod-eu"
+            ]
           }
         },
         {
@@ -4182,15 +4542,22 @@ enum OpenRPCDocument {
           "required": false,
           "description": "At most this many items: 1 to 1000. Default 100.",
           "schema": {
-            "$ref": "#/components/schemas/PageLimit"
+            "$ref": "#/components/schemas/PageLimit",
+            "examples": [
+              10,
+              500
+            ]
           }
         },
         {
           "name": "pageToken",
           "required": false,
-          "description": "The `nextPageToken` of the previous page; omit it for the first page. Tokens are opaque; an empty or made-up one is -32602.",
+          "description": "The `nextPageToken` of the previous page; omitted, the first page is answered. Tokens are opaque; an empty or made-up one is -32602.",
           "schema": {
-            "$ref": "#/components/schemas/PageToken"
+            "$ref": "#/components/schemas/PageToken",
+            "examples": [
+              "p16261746368"
+            ]
           }
         },
         {
@@ -4202,6 +4569,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "NodePoolList",
+        "description": "One page of the cluster's node pools (`nodePools`; sorted by name except on aws) and, when there are more, `nextPageToken` to pass as `pageToken`.",
         "schema": {
           "$ref": "#/components/schemas/NodePoolList"
         }
@@ -4301,7 +4669,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -4309,7 +4681,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The cluster the pool belongs to.",
           "schema": {
-            "$ref": "#/components/schemas/ClusterName"
+            "$ref": "#/components/schemas/ClusterName",
+            "examples": [
+              "demo",
+              "prod-eu"
+            ]
           }
         },
         {
@@ -4317,7 +4693,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The node pool's name.",
           "schema": {
-            "$ref": "#/components/schemas/NodePoolName"
+            "$ref": "#/components/schemas/NodePoolName",
+            "examples": [
+              "default",
+              "batch"
+            ]
           }
         },
         {
@@ -4325,7 +4705,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The new node count: 0 to 1000. The local provider allows at most 100.",
           "schema": {
-            "$ref": "#/components/schemas/NodeCount"
+            "$ref": "#/components/schemas/NodeCount",
+            "examples": [
+              5,
+              0
+            ]
           }
         },
         {
@@ -4334,7 +4718,10 @@ enum OpenRPCDocument {
           "description": "Wait until the node pool is `active` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
           "schema": {
             "type": "boolean",
-            "default": false
+            "default": false,
+            "examples": [
+              true
+            ]
           }
         },
         {
@@ -4345,7 +4732,10 @@ enum OpenRPCDocument {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 86400,
-            "default": 3600
+            "default": 3600,
+            "examples": [
+              900
+            ]
           }
         },
         {
@@ -4357,6 +4747,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "NodePool",
+        "description": "The node pool right after the call (`status` `updating`, `nodeCount` still the old count until the scaling is done; as it is when it already has or is getting that count), or, with `wait: true`, as it was when it became `active` again.",
         "schema": {
           "$ref": "#/components/schemas/NodePool"
         }
@@ -4531,7 +4922,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -4539,7 +4934,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The cluster the pool belongs to.",
           "schema": {
-            "$ref": "#/components/schemas/ClusterName"
+            "$ref": "#/components/schemas/ClusterName",
+            "examples": [
+              "demo",
+              "prod-eu"
+            ]
           }
         },
         {
@@ -4547,7 +4946,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The node pool's name.",
           "schema": {
-            "$ref": "#/components/schemas/NodePoolName"
+            "$ref": "#/components/schemas/NodePoolName",
+            "examples": [
+              "default",
+              "batch"
+            ]
           }
         },
         {
@@ -4556,7 +4959,10 @@ enum OpenRPCDocument {
           "description": "Wait until the node pool is `deleted` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
           "schema": {
             "type": "boolean",
-            "default": false
+            "default": false,
+            "examples": [
+              true
+            ]
           }
         },
         {
@@ -4567,7 +4973,10 @@ enum OpenRPCDocument {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 86400,
-            "default": 3600
+            "default": 3600,
+            "examples": [
+              900
+            ]
           }
         },
         {
@@ -4579,6 +4988,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "NodePool",
+        "description": "The node pool's last known state: `deleting` right after the call (also when it was already being deleted), or, with `wait: true`, `deleted` as last seen once the cloud no longer reports it.",
         "schema": {
           "$ref": "#/components/schemas/NodePool"
         }
@@ -4739,7 +5149,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -4747,7 +5161,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The instance's name: 1 to 255 bytes without control characters on every cloud; the local provider enforces the portable rule (see `x-local-provider`).",
           "schema": {
-            "$ref": "#/components/schemas/InstanceName"
+            "$ref": "#/components/schemas/InstanceName",
+            "examples": [
+              "web-1",
+              "build-runner"
+            ]
           }
         },
         {
@@ -4756,7 +5174,11 @@ enum OpenRPCDocument {
           "description": "Image id or name (AMI, image family URL, URN). Default: the provider's default image, where it has one (aws has none: an AMI id, `ami-…`, is required).",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "ami-0abcdef1234567890",
+              "projects/debian-cloud/global/images/family/debian-12"
+            ]
           }
         },
         {
@@ -4765,7 +5187,11 @@ enum OpenRPCDocument {
           "description": "Machine type. Default: the provider's default.",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "t3.micro",
+              "e2-medium"
+            ]
           }
         },
         {
@@ -4774,47 +5200,68 @@ enum OpenRPCDocument {
           "description": "Zone. Default: the provider's default zone.",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "eu-west-1a",
+              "europe-west1-b"
+            ]
           }
         },
         {
           "name": "subnet",
           "required": false,
-          "description": "Subnet to attach the instance to, where the cloud needs one.",
+          "description": "Subnet to attach the instance to, where the cloud needs one. Omitted: aws: EC2's default subnet; gcp: the default network; azure: the `subnetId` setting, else -32602 naming `subnet`; local: none.",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "subnet-0a1b2c3d4e5f67890",
+              "/subscriptions/3f2b8c1e-5a4d-4e7f-9b6a-1c2d3e4f5a6b/resourceGroups/rg-platform/providers/Microsoft.Network/virtualNetworks/vnet-platform/subnets/vms"
+            ]
           }
         },
         {
           "name": "sshPublicKey",
           "required": false,
-          "description": "One OpenSSH public key line (`ssh-ed25519 AAAA… user@host`; types ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com), installed for the default user.",
+          "description": "One OpenSSH public key line (`ssh-ed25519 AAAA… user@host`; types ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com, sk-ecdsa-sha2-nistp256@openssh.com), installed for the default user. Omitted: no key is installed (aws: `keyName`'s key pair, if given; azure needs one: -32602 naming `sshPublicKey`).",
           "schema": {
-            "$ref": "#/components/schemas/SSHPublicKey"
+            "$ref": "#/components/schemas/SSHPublicKey",
+            "examples": [
+              "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl dev@example"
+            ]
           }
         },
         {
           "name": "userData",
           "required": false,
-          "description": "Boot-time user data (cloud-init), at most 16384 bytes (UTF-8).",
+          "description": "Boot-time user data (cloud-init), at most 16384 bytes (UTF-8). Omitted: none.",
           "schema": {
             "type": "string",
-            "maxLength": 16384
+            "maxLength": 16384,
+            "examples": [
+              "#cloud-config\npackages: [nginx]\n"
+            ]
           }
         },
         {
           "name": "tags",
           "required": false,
-          "description": "Tags: at most 50; keys 1 to 128 characters, values at most 256.",
+          "description": "Tags: at most 50; keys 1 to 128 characters, values at most 256. Default: none.",
           "schema": {
-            "$ref": "#/components/schemas/Tags"
+            "$ref": "#/components/schemas/Tags",
+            "examples": [
+              {
+                "team": "platform",
+                "role": "web"
+              }
+            ],
+            "default": {}
           }
         },
         {
           "name": "securityGroups",
           "required": false,
-          "description": "Security groups (firewall rule sets) of the instance, where the cloud uses them (aws: `SecurityGroupId`s of the subnet's VPC; absent means the VPC's default group). At most 16 non-empty strings. The local provider accepts and ignores them.",
+          "description": "Security groups (firewall rule sets) of the instance, where the cloud uses them (aws: `SecurityGroupId`s of the subnet's VPC; omitted or empty, the VPC's default group). At most 16 non-empty strings. The local provider accepts and ignores them.",
           "schema": {
             "type": "array",
             "items": {
@@ -4822,45 +5269,64 @@ enum OpenRPCDocument {
               "minLength": 1,
               "maxLength": 1024
             },
-            "maxItems": 16
+            "maxItems": 16,
+            "examples": [
+              [
+                "sg-0123456789abcdef0"
+              ]
+            ],
+            "default": []
           }
         },
         {
           "name": "keyName",
           "required": false,
-          "description": "An SSH key pair the cloud already holds, by name (aws: an EC2 key pair), instead of `sshPublicKey`; giving both is -32602. The local provider accepts and ignores it.",
+          "description": "An SSH key pair the cloud already holds, by name (aws: an EC2 key pair), instead of `sshPublicKey`; giving both is -32602. The local provider accepts and ignores it. Omitted: none.",
           "schema": {
             "type": "string",
-            "minLength": 1
+            "minLength": 1,
+            "examples": [
+              "ops-keypair"
+            ]
           }
         },
         {
           "name": "clientToken",
           "required": false,
-          "description": "Idempotency key (1 to 64 printable ASCII characters, e.g. a UUID made once per intended instance): repeated with the same key, the create answers the instance the first call made instead of making another. aws: sent as EC2's `ClientToken` (honoured by EC2 for at least 24 hours; the same key with other params is -32003); local: remembered with the instance. Malformed: -32602.",
+          "description": "Idempotency key (1 to 64 printable ASCII characters, e.g. a UUID made once per intended instance): repeated with the same key, the create answers the instance the first call made instead of making another. aws: sent as EC2's `ClientToken` (honoured by EC2 for at least 24 hours; the same key with other params is -32003); local: remembered with the instance. Malformed: -32602. Omitted: no idempotency key (aws: a fresh client token per call; gcp: a fresh requestId), so a repeated create makes another instance or is -32003.",
           "schema": {
             "type": "string",
             "minLength": 1,
             "maxLength": 64,
-            "pattern": "^[!-~]+$"
+            "pattern": "^[!-~]+$",
+            "examples": [
+              "6b0e2c4d-8f1a-4e3b-9d7c-5a2f1e0d3c4b"
+            ]
           }
         },
         {
           "name": "diskSizeGb",
           "required": false,
-          "description": "Size of the boot disk in GB, 10 to 65536 (absent: the image's size). gcp: the boot disk's diskSizeGb; aws: a gp3 root volume of that size on the AMI's root device (DescribeImages), deleted with the instance; azure: the OS disk's diskSizeGB. local: accepted and ignored.",
+          "description": "Size of the boot disk in GB, 10 to 65536 (omitted: the image's size). gcp: the boot disk's diskSizeGb; aws: a gp3 root volume of that size on the AMI's root device (DescribeImages), deleted with the instance; azure: the OS disk's diskSizeGB. local: accepted and ignored.",
           "schema": {
             "type": "integer",
             "minimum": 10,
-            "maximum": 65536
+            "maximum": 65536,
+            "examples": [
+              50,
+              200
+            ]
           }
         },
         {
           "name": "publicIP",
           "required": false,
-          "description": "Whether the instance gets a public IPv4 address. Absent: gcp and azure give one; aws leaves it to the subnet's auto-assign setting. aws: true or false is sent as the primary network interface's AssociatePublicIpAddress (with `subnet` and `securityGroups` on that interface). azure: a Standard static public IP NAME-ip unless false. local: accepted and ignored.",
+          "description": "Whether the instance gets a public IPv4 address. Omitted: gcp and azure give one; aws leaves it to the subnet's auto-assign setting. aws: true or false is sent as the primary network interface's AssociatePublicIpAddress (with `subnet` and `securityGroups` on that interface). azure: a Standard static public IP NAME-ip unless false. local: accepted and ignored.",
           "schema": {
-            "type": "boolean"
+            "type": "boolean",
+            "examples": [
+              false
+            ]
           }
         },
         {
@@ -4869,7 +5335,10 @@ enum OpenRPCDocument {
           "description": "Wait until the instance is `running` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
           "schema": {
             "type": "boolean",
-            "default": false
+            "default": false,
+            "examples": [
+              true
+            ]
           }
         },
         {
@@ -4880,7 +5349,10 @@ enum OpenRPCDocument {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 86400,
-            "default": 1800
+            "default": 1800,
+            "examples": [
+              600
+            ]
           }
         },
         {
@@ -4892,6 +5364,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "Instance",
+        "description": "The new instance as the cloud reports it right after the call (`state` `creating`), with the `id` every other instance method takes, or, with `wait: true`, as it was when it became `running`.",
         "schema": {
           "$ref": "#/components/schemas/Instance"
         }
@@ -5051,7 +5524,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -5059,7 +5536,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider; on aws the EC2 instance id, `i-…`).",
           "schema": {
-            "$ref": "#/components/schemas/InstanceId"
+            "$ref": "#/components/schemas/InstanceId",
+            "examples": [
+              "i-89e966b5a9b6f5115",
+              "europe-west1-b/web-1"
+            ]
           }
         },
         {
@@ -5071,6 +5552,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "Instance",
+        "description": "The instance as the cloud reports it now; a terminated one shows `state` `deleted` for as long as it stays visible.",
         "schema": {
           "$ref": "#/components/schemas/Instance"
         }
@@ -5189,7 +5671,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -5197,34 +5683,47 @@ enum OpenRPCDocument {
           "required": false,
           "description": "At most this many items: 1 to 1000. Default 100.",
           "schema": {
-            "$ref": "#/components/schemas/PageLimit"
+            "$ref": "#/components/schemas/PageLimit",
+            "examples": [
+              10,
+              500
+            ]
           }
         },
         {
           "name": "pageToken",
           "required": false,
-          "description": "The `nextPageToken` of the previous page; omit it for the first page. Tokens are opaque; an empty or made-up one is -32602.",
+          "description": "The `nextPageToken` of the previous page; omitted, the first page is answered. Tokens are opaque; an empty or made-up one is -32602.",
           "schema": {
-            "$ref": "#/components/schemas/PageToken"
+            "$ref": "#/components/schemas/PageToken",
+            "examples": [
+              "p17765622d311f692d3839653936366235613962366635313135"
+            ]
           }
         },
         {
           "name": "tags",
           "required": false,
-          "description": "Only instances carrying every one of these tags with exactly this value (at most 50; keys 1 to 128 characters, values at most 256). On AWS, `Name` is the instance's name.",
+          "description": "Only instances carrying every one of these tags with exactly this value (at most 50; keys 1 to 128 characters, values at most 256). On AWS, `Name` is the instance's name. Default: none (no tag filter).",
           "schema": {
             "type": "object",
             "additionalProperties": {
               "type": "string",
               "maxLength": 256
             },
-            "maxProperties": 50
+            "maxProperties": 50,
+            "examples": [
+              {
+                "role": "web"
+              }
+            ],
+            "default": {}
           }
         },
         {
           "name": "states",
           "required": false,
-          "description": "Only instances in one of these states. Another value is -32602 (`data.param` \"states\").",
+          "description": "Only instances in one of these states. Another value is -32602 (`data.param` \"states\"). Default: none (every state).",
           "schema": {
             "type": "array",
             "items": {
@@ -5238,16 +5737,27 @@ enum OpenRPCDocument {
                 "deleted",
                 "failed"
               ]
-            }
+            },
+            "examples": [
+              [
+                "running",
+                "stopped"
+              ]
+            ],
+            "default": []
           }
         },
         {
           "name": "zone",
           "required": false,
-          "description": "Only the instances of this zone (aws: an availability zone, EC2's `availability-zone` filter; local: one of the region's zones). Absent: every zone.",
+          "description": "Only the instances of this zone (aws: an availability zone, EC2's `availability-zone` filter; local: one of the region's zones). Omitted: every zone.",
           "schema": {
             "type": "string",
-            "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"
+            "pattern": "^[a-z0-9][a-z0-9-]{0,62}$",
+            "examples": [
+              "eu-west-1a",
+              "local-1b"
+            ]
           }
         },
         {
@@ -5259,6 +5769,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "InstanceList",
+        "description": "One page of instances (`instances`, only those matching `tags`, `states` and `zone` when given) and, when there are more, `nextPageToken` to pass as `pageToken` with the same filters.",
         "schema": {
           "$ref": "#/components/schemas/InstanceList"
         }
@@ -5451,7 +5962,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -5459,7 +5974,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider; on aws the EC2 instance id, `i-…`).",
           "schema": {
-            "$ref": "#/components/schemas/InstanceId"
+            "$ref": "#/components/schemas/InstanceId",
+            "examples": [
+              "i-89e966b5a9b6f5115",
+              "europe-west1-b/web-1"
+            ]
           }
         },
         {
@@ -5468,7 +5987,10 @@ enum OpenRPCDocument {
           "description": "Wait until the instance is `running` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
           "schema": {
             "type": "boolean",
-            "default": false
+            "default": false,
+            "examples": [
+              true
+            ]
           }
         },
         {
@@ -5479,7 +6001,10 @@ enum OpenRPCDocument {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 86400,
-            "default": 1800
+            "default": 1800,
+            "examples": [
+              300
+            ]
           }
         },
         {
@@ -5491,6 +6016,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "Instance",
+        "description": "The instance right after the call (`state` `creating`; as it is when it was already `running` or starting), or, with `wait: true`, as it was when it became `running`.",
         "schema": {
           "$ref": "#/components/schemas/Instance"
         }
@@ -5652,7 +6178,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -5660,7 +6190,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider; on aws the EC2 instance id, `i-…`).",
           "schema": {
-            "$ref": "#/components/schemas/InstanceId"
+            "$ref": "#/components/schemas/InstanceId",
+            "examples": [
+              "i-89e966b5a9b6f5115",
+              "europe-west1-b/web-1"
+            ]
           }
         },
         {
@@ -5669,7 +6203,10 @@ enum OpenRPCDocument {
           "description": "Also release the VM's compute, so it is no longer billed (azure: `deallocate` instead of `powerOff`; a powered-off Azure VM stays allocated and billed). Default false. On aws, gcp and local a stopped instance never holds its compute, so it changes nothing there.",
           "schema": {
             "type": "boolean",
-            "default": false
+            "default": false,
+            "examples": [
+              true
+            ]
           }
         },
         {
@@ -5678,7 +6215,10 @@ enum OpenRPCDocument {
           "description": "Wait until the instance is `stopped` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
           "schema": {
             "type": "boolean",
-            "default": false
+            "default": false,
+            "examples": [
+              true
+            ]
           }
         },
         {
@@ -5689,7 +6229,10 @@ enum OpenRPCDocument {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 86400,
-            "default": 1800
+            "default": 1800,
+            "examples": [
+              300
+            ]
           }
         },
         {
@@ -5701,6 +6244,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "Instance",
+        "description": "The instance right after the call (`state` `stopping`; as it is when it was already `stopping` or `stopped`, unless an azure VM is to be deallocated), or, with `wait: true`, as it was when it became `stopped`.",
         "schema": {
           "$ref": "#/components/schemas/Instance"
         }
@@ -5833,7 +6377,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -5841,7 +6389,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider; on aws the EC2 instance id, `i-…`).",
           "schema": {
-            "$ref": "#/components/schemas/InstanceId"
+            "$ref": "#/components/schemas/InstanceId",
+            "examples": [
+              "i-89e966b5a9b6f5115",
+              "europe-west1-b/web-1"
+            ]
           }
         },
         {
@@ -5850,7 +6402,10 @@ enum OpenRPCDocument {
           "description": "Wait until the instance is `deleted` before answering, sending `$/progress` meanwhile (a `begin`, a `report` on every status or phase change and at least every 10 s, an `end`). Without it the call answers as soon as the cloud has accepted the operation. See `x-wait`.",
           "schema": {
             "type": "boolean",
-            "default": false
+            "default": false,
+            "examples": [
+              true
+            ]
           }
         },
         {
@@ -5861,7 +6416,10 @@ enum OpenRPCDocument {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 86400,
-            "default": 1800
+            "default": 1800,
+            "examples": [
+              600
+            ]
           }
         },
         {
@@ -5873,6 +6431,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "Instance",
+        "description": "The instance's last known state: `deleting` right after the call (as it is when it was already `deleting` or `deleted`), or, with `wait: true`, `deleted`.",
         "schema": {
           "$ref": "#/components/schemas/Instance"
         }
@@ -6037,7 +6596,11 @@ enum OpenRPCDocument {
           "schema": {
             "type": "string",
             "pattern": "^[a-z0-9][a-z0-9_-]{0,62}$",
-            "default": "local"
+            "default": "local",
+            "examples": [
+              "local",
+              "prod"
+            ]
           }
         },
         {
@@ -6045,7 +6608,11 @@ enum OpenRPCDocument {
           "required": true,
           "description": "The instance's id, as returned by `createInstance` or `listInstances` (`i-…` on the local provider; on aws the EC2 instance id, `i-…`).",
           "schema": {
-            "$ref": "#/components/schemas/InstanceId"
+            "$ref": "#/components/schemas/InstanceId",
+            "examples": [
+              "i-89e966b5a9b6f5115",
+              "europe-west1-b/web-1"
+            ]
           }
         },
         {
@@ -6056,7 +6623,11 @@ enum OpenRPCDocument {
             "type": "number",
             "exclusiveMinimum": 0,
             "maximum": 86400,
-            "default": 1800
+            "default": 1800,
+            "examples": [
+              300,
+              900
+            ]
           }
         },
         {
@@ -6068,6 +6639,7 @@ enum OpenRPCDocument {
       ],
       "result": {
         "name": "Instance",
+        "description": "The instance as it was when it was seen `running` (at once if it already was).",
         "schema": {
           "$ref": "#/components/schemas/Instance"
         }
@@ -6555,7 +7127,7 @@ enum OpenRPCDocument {
       "data": {
         "$ref": "#/components/schemas/UnsupportedOperationData"
       },
-      "when": "The provider cannot do this: in this version, every cloud method through a gcp or azure provider (accepted and validated, not implemented yet). The local and aws providers implement every method.",
+      "when": "The provider cannot do this. No provider of this version answers it: the local, aws, gcp and azure providers implement every cloud method. It is kept for a kind that is accepted before it is implemented; the example shows how a gcp provider answered before the gcp provider was implemented.",
       "example": {
         "code": -32008,
         "data": {
@@ -7637,7 +8209,7 @@ enum OpenRPCDocument {
           },
           "region": {
             "type": "string",
-            "description": "Present when configured (an aws provider without one uses AWS_REGION, AWS_DEFAULT_REGION or us-east-1)."
+            "description": "Present when configured, and always for a local provider (`local-1` when none is configured). An aws provider without one uses AWS_REGION, AWS_DEFAULT_REGION or us-east-1; gcp and azure providers use their `location` setting instead."
           },
           "isDefault": {
             "type": "boolean",
@@ -7645,7 +8217,7 @@ enum OpenRPCDocument {
           },
           "implemented": {
             "type": "boolean",
-            "description": "true for the kinds this version implements (local, aws, gcp); false for kinds it accepts but does not implement yet (azure): their operations answer -32008."
+            "description": "true for every kind this version accepts (local, aws, gcp, azure). A kind accepted but not implemented would show false, and its operations would answer -32008."
           },
           "settings": {
             "$ref": "#/components/schemas/ProviderSettings"

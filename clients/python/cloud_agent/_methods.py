@@ -83,14 +83,21 @@ class Methods:
         `$/progress`, and accepts `notifications/cancelled` (`requestId`) as `$/cancelRequest`.
 
         Args:
-            client_info: Who the client is. (``clientInfo``)
-            protocol_version: The protocol revision the client speaks. (``protocolVersion``)
-            capabilities: Client capabilities; none are defined in this protocol revision.
+            client_info: Who the client is. The agent does not use it, except to recognise an MCP
+                client (see the method's description). Omitted: nothing changes. (``clientInfo``)
+            protocol_version: The protocol revision the client speaks. An MCP revision gets MCP's
+                answer (see the method's description). Omitted: the agent answers with its own
+                protocol revision. (``protocolVersion``)
+            capabilities: Client capabilities; none are defined in this protocol revision. Omitted:
+                none.
             progress: Called with the ``value`` of each ``$/progress`` notification of this request
                 (the client then sends a ``progressToken``).
 
         Returns:
-            InitializeResult
+            InitializeResult: Who the agent is (`serverInfo`), the protocol revision it speaks
+            (`protocolVersion`) and what it answers (`capabilities`: every request method, the
+            notifications it accepts, its transports). An MCP `initialize` gets MCP's result
+            instead (see the method's description).
 
         Raises:
             InvalidParamsError, InternalError, RequestCancelledError, ShuttingDownError.
@@ -119,7 +126,8 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            null
+            null: null, once the session has stopped accepting new requests; another `shutdown`
+            answers null again.
 
         Raises:
             InternalError, RequestCancelledError, ShuttingDownError.
@@ -139,7 +147,7 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            EmptyResult
+            EmptyResult: An empty object, `{}`, answered at once.
 
         Raises:
             InternalError, RequestCancelledError, ShuttingDownError.
@@ -170,7 +178,8 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            SleepResult
+            SleepResult: `slept`: the `seconds` waited, answered after the `end` progress
+            notification.
 
         Raises:
             InvalidParamsError, InternalError, RequestCancelledError, ShuttingDownError.
@@ -200,7 +209,8 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            EchoResult
+            EchoResult: The params object exactly as sent, `progressToken` and `_meta` included;
+            `{}` when params were omitted.
 
         Raises:
             InternalError, RequestCancelledError, ShuttingDownError.
@@ -229,7 +239,9 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            DebugStatsResult
+            DebugStatsResult: The wait counters of every configured provider, by provider name
+            (`waits`, `activeWaits`, `pollLoops`, `polls`), counted since the agent process
+            started.
 
         Raises:
             InternalError, RequestCancelledError, ShuttingDownError.
@@ -254,7 +266,8 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            OpenRPCDocument
+            OpenRPCDocument: This OpenRPC document, as built into the agent (the
+            `protocol/openrpc.json` it was built from).
 
         Raises:
             InternalError, RequestCancelledError, ShuttingDownError.
@@ -278,12 +291,14 @@ class Methods:
         MCP or not.
 
         Args:
-            cursor: MCP's page cursor; ignored (one page).
+            cursor: MCP's page cursor; ignored (one page). Omitted: the first (and only) page.
             progress: Called with the ``value`` of each ``$/progress`` notification of this request
                 (the client then sends a ``progressToken``).
 
         Returns:
-            ToolList
+            ToolList: `tools`: one MCP tool per cloud method and `listProviders`, sorted by name,
+            each with its `name`, `title` (the summary), `description` and an `inputSchema` built
+            from its params; all in one page (no `nextCursor`).
 
         Raises:
             InvalidParamsError, InternalError, RequestCancelledError, ShuttingDownError.
@@ -312,12 +327,14 @@ class Methods:
 
         Args:
             name: The tool (method) name, as tools/list answers it.
-            arguments: The method's params. Default: none.
+            arguments: The method's params. Default: `{}` (no params).
             progress: Called with the ``value`` of each ``$/progress`` notification of this request
                 (the client then sends a ``progressToken``).
 
         Returns:
-            ToolResult
+            ToolResult: The method's outcome as MCP tool content: its result as `structuredContent`
+            and as JSON text with `isError` false, or, when it failed, the error as text and
+            `structuredContent` `{"error": {code, message, data}}` with `isError` true.
 
         Raises:
             InvalidParamsError, InternalError, RequestCancelledError, ShuttingDownError.
@@ -342,15 +359,16 @@ class Methods:
         the value of every secret setting (`secretAccessKey`, `sessionToken`, `accessToken`,
         `clientSecret`) is shown as "<redacted>". `implemented` is true for every kind this version
         accepts (local, aws, gcp, azure); a kind only accepted, not implemented, would show false
-        and answer -32008. `region` is shown only when configured (a local provider without one
-        uses `local-1`). Takes no params (any are ignored).
+        and answer -32008. `region` is shown when configured, and always for a local provider
+        (`local-1` when none is configured). Takes no params (any are ignored).
 
         Args:
             progress: Called with the ``value`` of each ``$/progress`` notification of this request
                 (the client then sends a ``progressToken``).
 
         Returns:
-            ProviderList
+            ProviderList: Every configured provider in configuration order, secret values shown as
+            "<redacted>", and `defaultProvider`, the provider that calls without `provider` use.
 
         Raises:
             InternalError, RequestCancelledError, ShuttingDownError.
@@ -418,7 +436,8 @@ class Methods:
             region: The provider's region: lowercase letters, digits and hyphens. Default for
                 clusters and instances created through it (local: default `local-1`; its instance
                 zones are REGIONa, REGIONb, REGIONc; aws: the region of every call, default
-                AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1).
+                AWS_REGION, else AWS_DEFAULT_REGION, else us-east-1; gcp and azure: the location of
+                clusters (and, on azure, VMs) when the `location` setting is absent).
             time_scale: Setting of kind local only. Simulation pace. 1 = realistic demo pace (a
                 cluster takes about 3 s), 0 = instant, 10 = ten times slower. Default: 1.
                 (``timeScale``)
@@ -428,60 +447,91 @@ class Methods:
             access_key_id: Setting of kind aws only. Access key id; with `secretAccessKey` (and
                 `sessionToken` for temporary keys), explicit credentials, used before every other
                 source (see `x-aws-provider.credentials`). Setting only one of `accessKeyId` and
-                `secretAccessKey` answers -32004 on the provider's first call. (``accessKeyId``)
+                `secretAccessKey` answers -32004 on the provider's first call. Omitted: the rest of
+                the credential chain (environment, shared profile, web identity, container
+                endpoint, instance metadata). (``accessKeyId``)
             secret_access_key: Setting of kind aws only. Secret access key, with `accessKeyId`.
-                Secret: never echoed. (``secretAccessKey``)
+                Secret: never echoed (`listProviders` shows "<redacted>"). Omitted: as
+                `accessKeyId`, the rest of the credential chain. (``secretAccessKey``)
             session_token: Setting of kind aws only. Session token of temporary credentials, with
-                `accessKeyId` and `secretAccessKey`. Secret: never echoed. (``sessionToken``)
+                `accessKeyId` and `secretAccessKey`. Secret: never echoed (`listProviders` shows
+                "<redacted>"). Omitted: the keys are used as long-term keys. (``sessionToken``)
             profile: Setting of kind aws only. Profile of the shared files ~/.aws/config and
                 ~/.aws/credentials (or AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE): static keys,
                 `role_arn` with `source_profile` or `credential_source`, `web_identity_token_file`,
                 or `credential_process` (IAM Identity Center (SSO) profiles are refused, -32004,
                 with advice). Used instead of AWS_PROFILE, and instead of AWS_ACCESS_KEY_ID from
                 the environment; a profile that does not exist answers -32004. Also passed to
-                `cloud-agent token eks` in kubeconfigs.
+                `cloud-agent token eks` in kubeconfigs. Omitted: AWS_PROFILE, else `default`.
             role_arn: Setting of kind aws only. Role to assume through STS AssumeRole with the
                 credentials the chain found (cross-account). Also passed to `cloud-agent token eks`
-                in kubeconfigs. (``roleArn``)
+                in kubeconfigs. Omitted: no role is assumed; the credentials found are used as they
+                are. (``roleArn``)
             external_id: Setting of kind aws only. External id for assuming `roleArn` (not passed
-                to the token command of kubeconfigs). (``externalId``)
+                to the token command of kubeconfigs). Omitted: none is sent. (``externalId``)
             eks_role_arn: Setting of kind aws only. IAM role of EKS control planes (the cluster
-                service role). Needed by `createCluster`: without it, -32602 naming `eksRoleArn`.
-                (``eksRoleArn``)
+                service role). Needed by `createCluster`. Omitted: `createCluster` answers -32602
+                naming `eksRoleArn`; the other methods do not need it. (``eksRoleArn``)
             node_role_arn: Setting of kind aws only. IAM role of the nodes of EKS managed node
                 groups. Needed by `createCluster` with `nodeCount` > 0 (the default is 3) and by
-                `createNodePool`: without it, -32602 naming `nodeRoleArn`. (``nodeRoleArn``)
+                `createNodePool`: omitted, those calls answer -32602 naming `nodeRoleArn`
+                (`createCluster` with `nodeCount` 0 does not need it). (``nodeRoleArn``)
             endpoint_url: Setting of the kinds aws, gcp, azure. aws: base URL replacing the EKS,
                 EC2 and STS endpoints (tests, LocalStack, moto; plain http only to loopback
                 addresses); gcp: base URL serving the GKE and Compute paths (tests); azure: ARM
-                base URL (tests, sovereign clouds). (``endpointURL``)
+                base URL (tests, sovereign clouds). Omitted: the cloud's own endpoints (aws:
+                AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL, else
+                https://SERVICE.REGION.amazonaws.com; gcp: https://container.googleapis.com and
+                https://compute.googleapis.com; azure: https://management.azure.com).
+                (``endpointURL``)
             project: Setting of kind gcp only. Project id: 6 to 30 lowercase letters, digits and
-                hyphens, starting with a letter.
+                hyphens, starting with a letter. Omitted: GOOGLE_CLOUD_PROJECT (or GCLOUD_PROJECT),
+                else the credentials' project; with none of them every call answers -32602 naming
+                `project`.
             location: Setting of the kinds gcp, azure. gcp: zone or region of clusters; azure:
-                Azure region (e.g. eastus).
-            zone: Setting of kind gcp only. Default zone of instances.
+                Azure region (e.g. eastus). Omitted: the provider's `region`; with neither, the
+                calls that need a location answer -32602 naming `location`.
+            zone: Setting of kind gcp only. Default zone of instances. Omitted: `location` (else
+                `region`) when it is a zone such as europe-west1-b; otherwise instance calls
+                without a zone of their own answer -32602 naming `zone`.
             access_token: Setting of the kinds gcp, azure. gcp: OAuth 2.0 access token; azure: ARM
-                bearer token. Secret: never echoed. (``accessToken``)
+                bearer token. Secret: never echoed (`listProviders` shows "<redacted>"). Omitted:
+                the rest of the credential chain (see `x-gcp-provider.credentials`,
+                `x-azure-provider.credentials`). (``accessToken``)
             credentials_file: Setting of kind gcp only. Application Default Credentials JSON file.
+                Omitted: GOOGLE_APPLICATION_CREDENTIALS, else gcloud's
+                application_default_credentials.json (then the metadata server and gcloud).
                 (``credentialsFile``)
-            subscription_id: Setting of kind azure only. Subscription id. (``subscriptionId``)
+            subscription_id: Setting of kind azure only. Subscription id. Omitted:
+                AZURE_SUBSCRIPTION_ID; with neither, every call answers -32602 naming
+                `subscriptionId`. (``subscriptionId``)
             resource_group: Setting of kind azure only. Resource group of clusters and VMs: 1 to 90
-                letters, digits, '_', '-', '.', '(' and ')', not ending with '.'.
-                (``resourceGroup``)
+                letters, digits, '_', '-', '.', '(' and ')', not ending with '.'. Omitted:
+                `getCluster` and `listClusters` search the whole subscription, and later calls on a
+                cluster they found use its resource group; `createCluster`, `createInstance`,
+                `listInstances`, instance ids given as a bare name, and calls on a cluster not seen
+                yet answer -32602 naming `resourceGroup`. (``resourceGroup``)
             tenant_id: Setting of kind azure only. Directory (tenant) id of the service principal.
-                (``tenantId``)
+                Omitted: AZURE_TENANT_ID (with `clientSecret` one of them is needed: else -32602
+                naming `tenantId`). (``tenantId``)
             client_id: Setting of kind azure only. Application (client) id of the service
-                principal. (``clientId``)
+                principal. Omitted: AZURE_CLIENT_ID (with `clientSecret` one of them is needed:
+                else -32602 naming `clientId`). (``clientId``)
             client_secret: Setting of kind azure only. Client secret of the service principal.
-                Secret: never echoed. (``clientSecret``)
+                Secret: never echoed (`listProviders` shows "<redacted>"). Omitted:
+                AZURE_CLIENT_SECRET, else the rest of the credential chain (see
+                `x-azure-provider.credentials`). (``clientSecret``)
             authority_host: Setting of kind azure only. Microsoft Entra authority (sovereign
-                clouds). (``authorityHost``)
+                clouds). Omitted: AZURE_AUTHORITY_HOST, else https://login.microsoftonline.com.
+                (``authorityHost``)
             **params: Other params, sent as given (camelCase names, as in the protocol).
             progress: Called with the ``value`` of each ``$/progress`` notification of this request
                 (the client then sends a ``progressToken``).
 
         Returns:
-            ProviderDescription
+            ProviderDescription: The provider just added or replaced, as `listProviders` shows it:
+            its settings with secret values shown as "<redacted>", `isDefault` true only when its
+            name is the default provider's.
 
         Raises:
             InvalidParamsError, InternalError, RequestCancelledError, ShuttingDownError.
@@ -574,26 +624,29 @@ class Methods:
                 (``nodeType``)
             subnets: Subnet ids for the control plane and nodes, where the cloud uses them: at most
                 16 non-empty strings of at most 1024 characters. aws: at least two, in different
-                availability zones (required).
+                availability zones (required). Default: none (aws: -32602, EKS needs two; gcp and
+                azure: no subnet is sent, so the cloud's default networking applies).
             tags: Tags (labels) of the cluster: at most 50; keys 1 to 128 characters, values at
-                most 256.
+                most 256. Default: none.
             security_groups: Security groups of the control plane's network interfaces, where the
                 cloud uses them (aws: EKS `securityGroupIds`, at most 5). At most 5 non-empty
-                strings. The local provider accepts and ignores them. (``securityGroups``)
+                strings. The local provider accepts and ignores them. Default: none.
+                (``securityGroups``)
             endpoint_access: Who reaches the Kubernetes API server: "public" (the default: from the
                 internet, or only `publicAccessCidrs`), "private" (from inside the cluster's
                 network only) or "public-and-private" (both; nodes reach it without leaving the
                 network). aws: EKS `endpointPublicAccess`/`endpointPrivateAccess`. Another value is
                 -32602. The local provider accepts and ignores it. (``endpointAccess``)
             public_access_cidrs: IPv4 CIDR blocks that may reach a public API endpoint (aws: EKS
-                `publicAccessCidrs`); absent means anywhere. At most 40; each must be a CIDR such
-                as `203.0.113.0/24` (-32602 naming `publicAccessCidrs[i]`); with `endpointAccess`
-                "private" it is -32602. (``publicAccessCidrs``)
+                `publicAccessCidrs`); omitted or empty, anywhere (the default). At most 40; each
+                must be a CIDR such as `203.0.113.0/24` (-32602 naming `publicAccessCidrs[i]`);
+                with `endpointAccess` "private" it is -32602. (``publicAccessCidrs``)
             client_token: Idempotency key (1 to 64 printable ASCII characters, e.g. a UUID made
                 once per intended cluster): repeated with the same key, the create answers the
                 cluster the first call made instead of making another. aws: sent as EKS's
                 `clientRequestToken`; local: remembered with the cluster. Malformed: -32602.
-                (``clientToken``)
+                Omitted: no idempotency key (aws: a fresh client request token per call), so a
+                repeated create is -32003. (``clientToken``)
             network: The VPC network (gcp: the cluster's `network`, with `subnets[0]` as its
                 subnetwork; absent: the default network). aws: -32602 (the subnets decide the VPC).
                 local: accepted and ignored.
@@ -609,7 +662,9 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            KubernetesCluster
+            KubernetesCluster: The new cluster as the cloud reports it right after the call
+            (`status` `creating`, no `endpoint` yet), or, with `wait: true`, as it was when it
+            became `active`.
 
         Raises:
             InvalidParamsError, NotFoundError, ConflictError, UnauthenticatedError,
@@ -656,7 +711,7 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            KubernetesCluster
+            KubernetesCluster: The cluster, with its node pools, as the cloud reports it now.
 
         Raises:
             InvalidParamsError, NotFoundError, UnauthenticatedError, PermissionDeniedError,
@@ -694,13 +749,14 @@ class Methods:
                 the project; aws: the provider's one region, the only one it accepts: another is
                 -32602).
             limit: At most this many items: 1 to 1000. Default 100.
-            page_token: The `nextPageToken` of the previous page; omit it for the first page.
-                Tokens are opaque; an empty or made-up one is -32602. (``pageToken``)
+            page_token: The `nextPageToken` of the previous page; omitted, the first page is
+                answered. Tokens are opaque; an empty or made-up one is -32602. (``pageToken``)
             progress: Called with the ``value`` of each ``$/progress`` notification of this request
                 (the client then sends a ``progressToken``).
 
         Returns:
-            ClusterList
+            ClusterList: One page of clusters (`clusters`, each with its node pools; sorted by name
+            except on aws) and, when there are more, `nextPageToken` to pass as `pageToken`.
 
         Raises:
             InvalidParamsError, UnauthenticatedError, PermissionDeniedError, ThrottledError,
@@ -761,7 +817,9 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            KubernetesCluster
+            KubernetesCluster: The cluster's last known state: `deleting` right after the call
+            (also when it was already being deleted), or, with `wait: true`, `deleted` as last seen
+            once the cloud no longer reports it.
 
         Raises:
             InvalidParamsError, NotFoundError, ConflictError, UnauthenticatedError,
@@ -807,7 +865,8 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            KubernetesCluster
+            KubernetesCluster: The cluster as it was when it was seen `active` (at once if it
+            already was).
 
         Raises:
             InvalidParamsError, NotFoundError, ConflictError, UnauthenticatedError,
@@ -846,6 +905,7 @@ class Methods:
                 agent's default provider, which is the built-in `local` unless the config file sets
                 `defaultProvider`. A name no provider has is -32602 (`data.param` "provider").
             path: Also write the kubeconfig to this absolute path (mode 0600, replaced atomically).
+                Omitted: no file is written; the kubeconfig is only answered.
             auth_mode: How kubectl gets credentials. Absent: the provider's default. `aws`: "agent"
                 (the default; the exec plugin runs `cloud-agent token eks`, no AWS CLI needed) or
                 "aws-cli" (the exec plugin runs `aws eks get-token`, as `aws eks update-kubeconfig`
@@ -859,12 +919,13 @@ class Methods:
             format: The azure provider's other name for the same choice, as AKS's
                 listClusterUserCredential calls it: "azure" (= authMode "azure") or "exec" (=
                 authMode "agent"). Giving both with different meanings, or `format` to another
-                provider, is -32602 (`data.param` "format").
+                provider, is -32602 (`data.param` "format"). Omitted: `authMode` decides.
             progress: Called with the ``value`` of each ``$/progress`` notification of this request
                 (the client then sends a ``progressToken``).
 
         Returns:
-            Kubeconfig
+            Kubeconfig: `kubeconfig`, the kubeconfig as YAML text, and `path`, the file it was also
+            written to, when `path` was given.
 
         Raises:
             InvalidParamsError, NotFoundError, ConflictError, UnauthenticatedError,
@@ -923,7 +984,7 @@ class Methods:
                 agent's default provider, which is the built-in `local` unless the config file sets
                 `defaultProvider`. A name no provider has is -32602 (`data.param` "provider").
             node_pools: Whether to upgrade the node pools to the control plane's new version once
-                the control plane is done. Default: true on local and gcp; the aws provider
+                the control plane is done. Default: true on local, gcp and azure; the aws provider
                 upgrades the control plane only (false; true is -32602). false leaves the node
                 pools at their versions (within the version skew Kubernetes allows).
                 (``nodePools``)
@@ -939,7 +1000,9 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            KubernetesCluster
+            KubernetesCluster: The cluster right after the call (`status` `updating`, `version`
+            still the old one until the control plane is done; as it is when there is nothing left
+            to upgrade), or, with `wait: true`, as it was when it became `active` again.
 
         Raises:
             InvalidParamsError, NotFoundError, ConflictError, UnauthenticatedError,
@@ -977,12 +1040,15 @@ class Methods:
             provider: The configured provider to act through (see `listProviders`). Default: the
                 agent's default provider, which is the built-in `local` unless the config file sets
                 `defaultProvider`. A name no provider has is -32602 (`data.param` "provider").
-            cluster: A cluster whose upgrade targets to list.
+            cluster: A cluster whose upgrade targets to list. Omitted: the versions for new
+                clusters.
             progress: Called with the ``value`` of each ``$/progress`` notification of this request
                 (the client then sends a ``progressToken``).
 
         Returns:
-            VersionList
+            VersionList: `versions`: without `cluster`, the versions the provider offers for new
+            clusters, oldest first (`isDefault` marks the one `createCluster` uses by default);
+            with `cluster`, the versions it can be upgraded to next (empty when there is none).
 
         Raises:
             InvalidParamsError, NotFoundError, UnauthenticatedError, PermissionDeniedError,
@@ -1050,7 +1116,8 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            NodePool
+            NodePool: The new node pool as the cloud reports it right after the call (`status`
+            `creating`), or, with `wait: true`, as it was when it became `active`.
 
         Raises:
             InvalidParamsError, NotFoundError, ConflictError, UnauthenticatedError,
@@ -1092,7 +1159,7 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            NodePool
+            NodePool: The node pool as the cloud reports it now.
 
         Raises:
             InvalidParamsError, NotFoundError, UnauthenticatedError, PermissionDeniedError,
@@ -1127,13 +1194,14 @@ class Methods:
                 agent's default provider, which is the built-in `local` unless the config file sets
                 `defaultProvider`. A name no provider has is -32602 (`data.param` "provider").
             limit: At most this many items: 1 to 1000. Default 100.
-            page_token: The `nextPageToken` of the previous page; omit it for the first page.
-                Tokens are opaque; an empty or made-up one is -32602. (``pageToken``)
+            page_token: The `nextPageToken` of the previous page; omitted, the first page is
+                answered. Tokens are opaque; an empty or made-up one is -32602. (``pageToken``)
             progress: Called with the ``value`` of each ``$/progress`` notification of this request
                 (the client then sends a ``progressToken``).
 
         Returns:
-            NodePoolList
+            NodePoolList: One page of the cluster's node pools (`nodePools`; sorted by name except
+            on aws) and, when there are more, `nextPageToken` to pass as `pageToken`.
 
         Raises:
             InvalidParamsError, NotFoundError, UnauthenticatedError, PermissionDeniedError,
@@ -1196,7 +1264,9 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            NodePool
+            NodePool: The node pool right after the call (`status` `updating`, `nodeCount` still
+            the old count until the scaling is done; as it is when it already has or is getting
+            that count), or, with `wait: true`, as it was when it became `active` again.
 
         Raises:
             InvalidParamsError, NotFoundError, ConflictError, UnauthenticatedError,
@@ -1258,7 +1328,9 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            NodePool
+            NodePool: The node pool's last known state: `deleting` right after the call (also when
+            it was already being deleted), or, with `wait: true`, `deleted` as last seen once the
+            cloud no longer reports it.
 
         Raises:
             InvalidParamsError, NotFoundError, ConflictError, UnauthenticatedError,
@@ -1323,32 +1395,36 @@ class Methods:
                 image, where it has one (aws has none: an AMI id, `ami-…`, is required).
             instance_type: Machine type. Default: the provider's default. (``instanceType``)
             zone: Zone. Default: the provider's default zone.
-            subnet: Subnet to attach the instance to, where the cloud needs one.
+            subnet: Subnet to attach the instance to, where the cloud needs one. Omitted: aws:
+                EC2's default subnet; gcp: the default network; azure: the `subnetId` setting, else
+                -32602 naming `subnet`; local: none.
             ssh_public_key: One OpenSSH public key line (`ssh-ed25519 AAAA… user@host`; types
                 ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-ssh-ed25519@openssh.com,
-                sk-ecdsa-sha2-nistp256@openssh.com), installed for the default user.
-                (``sshPublicKey``)
-            user_data: Boot-time user data (cloud-init), at most 16384 bytes (UTF-8).
-                (``userData``)
-            tags: Tags: at most 50; keys 1 to 128 characters, values at most 256.
+                sk-ecdsa-sha2-nistp256@openssh.com), installed for the default user. Omitted: no
+                key is installed (aws: `keyName`'s key pair, if given; azure needs one: -32602
+                naming `sshPublicKey`). (``sshPublicKey``)
+            user_data: Boot-time user data (cloud-init), at most 16384 bytes (UTF-8). Omitted:
+                none. (``userData``)
+            tags: Tags: at most 50; keys 1 to 128 characters, values at most 256. Default: none.
             security_groups: Security groups (firewall rule sets) of the instance, where the cloud
-                uses them (aws: `SecurityGroupId`s of the subnet's VPC; absent means the VPC's
+                uses them (aws: `SecurityGroupId`s of the subnet's VPC; omitted or empty, the VPC's
                 default group). At most 16 non-empty strings. The local provider accepts and
                 ignores them. (``securityGroups``)
             key_name: An SSH key pair the cloud already holds, by name (aws: an EC2 key pair),
                 instead of `sshPublicKey`; giving both is -32602. The local provider accepts and
-                ignores it. (``keyName``)
+                ignores it. Omitted: none. (``keyName``)
             client_token: Idempotency key (1 to 64 printable ASCII characters, e.g. a UUID made
                 once per intended instance): repeated with the same key, the create answers the
                 instance the first call made instead of making another. aws: sent as EC2's
                 `ClientToken` (honoured by EC2 for at least 24 hours; the same key with other
-                params is -32003); local: remembered with the instance. Malformed: -32602.
-                (``clientToken``)
-            disk_size_gb: Size of the boot disk in GB, 10 to 65536 (absent: the image's size). gcp:
-                the boot disk's diskSizeGb; aws: a gp3 root volume of that size on the AMI's root
-                device (DescribeImages), deleted with the instance; azure: the OS disk's
+                params is -32003); local: remembered with the instance. Malformed: -32602. Omitted:
+                no idempotency key (aws: a fresh client token per call; gcp: a fresh requestId), so
+                a repeated create makes another instance or is -32003. (``clientToken``)
+            disk_size_gb: Size of the boot disk in GB, 10 to 65536 (omitted: the image's size).
+                gcp: the boot disk's diskSizeGb; aws: a gp3 root volume of that size on the AMI's
+                root device (DescribeImages), deleted with the instance; azure: the OS disk's
                 diskSizeGB. local: accepted and ignored. (``diskSizeGb``)
-            public_ip: Whether the instance gets a public IPv4 address. Absent: gcp and azure give
+            public_ip: Whether the instance gets a public IPv4 address. Omitted: gcp and azure give
                 one; aws leaves it to the subnet's auto-assign setting. aws: true or false is sent
                 as the primary network interface's AssociatePublicIpAddress (with `subnet` and
                 `securityGroups` on that interface). azure: a Standard static public IP NAME-ip
@@ -1365,7 +1441,9 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            Instance
+            Instance: The new instance as the cloud reports it right after the call (`state`
+            `creating`), with the `id` every other instance method takes, or, with `wait: true`, as
+            it was when it became `running`.
 
         Raises:
             InvalidParamsError, NotFoundError, ConflictError, UnauthenticatedError,
@@ -1415,7 +1493,8 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            Instance
+            Instance: The instance as the cloud reports it now; a terminated one shows `state`
+            `deleted` for as long as it stays visible.
 
         Raises:
             InvalidParamsError, NotFoundError, UnauthenticatedError, PermissionDeniedError,
@@ -1453,20 +1532,22 @@ class Methods:
                 agent's default provider, which is the built-in `local` unless the config file sets
                 `defaultProvider`. A name no provider has is -32602 (`data.param` "provider").
             limit: At most this many items: 1 to 1000. Default 100.
-            page_token: The `nextPageToken` of the previous page; omit it for the first page.
-                Tokens are opaque; an empty or made-up one is -32602. (``pageToken``)
+            page_token: The `nextPageToken` of the previous page; omitted, the first page is
+                answered. Tokens are opaque; an empty or made-up one is -32602. (``pageToken``)
             tags: Only instances carrying every one of these tags with exactly this value (at most
                 50; keys 1 to 128 characters, values at most 256). On AWS, `Name` is the instance's
-                name.
+                name. Default: none (no tag filter).
             states: Only instances in one of these states. Another value is -32602 (`data.param`
-                "states").
+                "states"). Default: none (every state).
             zone: Only the instances of this zone (aws: an availability zone, EC2's
-                `availability-zone` filter; local: one of the region's zones). Absent: every zone.
+                `availability-zone` filter; local: one of the region's zones). Omitted: every zone.
             progress: Called with the ``value`` of each ``$/progress`` notification of this request
                 (the client then sends a ``progressToken``).
 
         Returns:
-            InstanceList
+            InstanceList: One page of instances (`instances`, only those matching `tags`, `states`
+            and `zone` when given) and, when there are more, `nextPageToken` to pass as `pageToken`
+            with the same filters.
 
         Raises:
             InvalidParamsError, UnauthenticatedError, PermissionDeniedError, ThrottledError,
@@ -1528,7 +1609,9 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            Instance
+            Instance: The instance right after the call (`state` `creating`; as it is when it was
+            already `running` or starting), or, with `wait: true`, as it was when it became
+            `running`.
 
         Raises:
             InvalidParamsError, NotFoundError, ConflictError, UnauthenticatedError,
@@ -1591,7 +1674,9 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            Instance
+            Instance: The instance right after the call (`state` `stopping`; as it is when it was
+            already `stopping` or `stopped`, unless an azure VM is to be deallocated), or, with
+            `wait: true`, as it was when it became `stopped`.
 
         Raises:
             InvalidParamsError, NotFoundError, ConflictError, UnauthenticatedError,
@@ -1650,7 +1735,8 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            Instance
+            Instance: The instance's last known state: `deleting` right after the call (as it is
+            when it was already `deleting` or `deleted`), or, with `wait: true`, `deleted`.
 
         Raises:
             InvalidParamsError, NotFoundError, ConflictError, UnauthenticatedError,
@@ -1696,7 +1782,8 @@ class Methods:
                 (the client then sends a ``progressToken``).
 
         Returns:
-            Instance
+            Instance: The instance as it was when it was seen `running` (at once if it already
+            was).
 
         Raises:
             InvalidParamsError, NotFoundError, ConflictError, UnauthenticatedError,
