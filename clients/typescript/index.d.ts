@@ -1169,9 +1169,9 @@ export interface UpgradeClusterParams {
   version: KubernetesVersionString;
   /**
    * Whether to upgrade the node pools to the control plane's new version once the control plane is
-   * done. Default: true on local, gcp and azure; the aws provider upgrades the control plane only
-   * (false; true is -32602). false leaves the node pools at their versions (within the version skew
-   * Kubernetes allows).
+   * done. Default: true on every provider. false leaves the node pools at their versions (within the
+   * version skew Kubernetes allows).
+   * @default true
    */
   nodePools?: boolean;
   /**

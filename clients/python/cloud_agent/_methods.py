@@ -984,8 +984,7 @@ class Methods:
                 agent's default provider, which is the built-in `local` unless the config file sets
                 `defaultProvider`. A name no provider has is -32602 (`data.param` "provider").
             node_pools: Whether to upgrade the node pools to the control plane's new version once
-                the control plane is done. Default: true on local, gcp and azure; the aws provider
-                upgrades the control plane only (false; true is -32602). false leaves the node
+                the control plane is done. Default: true on every provider. false leaves the node
                 pools at their versions (within the version skew Kubernetes allows).
                 (``nodePools``)
             wait: Wait until the cluster is `active` before answering, sending `$/progress`
