@@ -9,7 +9,8 @@ let package = Package(
     targets: [
         .target(name: "Diagnostics"),
         .target(name: "JSONRPC", dependencies: ["Diagnostics"]),
-        .target(name: "CloudCore", dependencies: ["Diagnostics"]),
+        .target(name: "CurlShim", linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "CloudCore", dependencies: ["Diagnostics", "CurlShim"]),
         .target(name: "CryptoPrimitives"),
         .target(name: "LocalProvider", dependencies: ["CloudCore", "Diagnostics"]),
         .target(name: "AWSProvider", dependencies: ["CloudCore", "CryptoPrimitives"]),

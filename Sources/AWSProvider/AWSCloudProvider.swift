@@ -50,8 +50,8 @@ public actor AWSCloudProvider: CloudProvider {
     ///   - transport: how requests go out (tests inject their own).
     public init(configuration: ProviderConfiguration, environment: [String: String], logger: Logger,
                 invocation: AgentInvocation = AgentInvocation(), stateDirectory: String? = nil,
-                transport: any HTTPTransport = URLSessionTransport(),
-                metadataTransport: any HTTPTransport = URLSessionTransport(requestTimeout: 2)) {
+                transport: any HTTPTransport = CurlTransport(),
+                metadataTransport: any HTTPTransport = CurlTransport(requestTimeout: 2)) {
         name = configuration.name
         settings = configuration
         region = configuration.region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"

@@ -72,7 +72,7 @@ public actor AzureCloudProvider: CloudProvider {
     ///   - invocation: how the kubeconfigs' credential plugin runs this agent.
     ///   - transport: how requests go out (tests inject their own).
     public init(configuration: ProviderConfiguration, environment: [String: String], logger: Logger,
-                invocation: AgentInvocation = AgentInvocation(), transport: any HTTPTransport = URLSessionTransport()) {
+                invocation: AgentInvocation = AgentInvocation(), transport: any HTTPTransport = CurlTransport()) {
         let endpoints = AzureEndpoints(override: configuration.string("endpointURL").flatMap(URL.init(string:)))
         self.init(configuration: configuration, tokens: Self.tokenSource(configuration, scope: endpoints.scope, environment: environment, logger: logger),
                   environment: environment, logger: logger, invocation: invocation, transport: transport)
@@ -85,7 +85,7 @@ public actor AzureCloudProvider: CloudProvider {
         AzureCredentialChain(accessToken: configuration.string("accessToken"), tenantID: configuration.string("tenantId"),
                              clientID: configuration.string("clientId"), clientSecret: configuration.string("clientSecret"),
                              authorityHost: configuration.string("authorityHost"), scope: scope, environment: environment,
-                             transport: URLSessionTransport(requestTimeout: 30), metadataTransport: URLSessionTransport(requestTimeout: 2),
+                             transport: CurlTransport(requestTimeout: 30), metadataTransport: CurlTransport(requestTimeout: 2),
                              logger: logger.child("provider \(configuration.name)"))
     }
 

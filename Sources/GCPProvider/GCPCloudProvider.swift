@@ -87,7 +87,7 @@ public actor GCPCloudProvider: CloudProvider {
     ///   - invocation: how the kubeconfigs' credential plugin runs this agent.
     ///   - transport: how requests go out (tests inject their own).
     public init(configuration: ProviderConfiguration, environment: [String: String], logger: Logger,
-                invocation: AgentInvocation = AgentInvocation(), transport: any HTTPTransport = URLSessionTransport()) {
+                invocation: AgentInvocation = AgentInvocation(), transport: any HTTPTransport = CurlTransport()) {
         self.init(configuration: configuration, tokens: Self.tokenSource(configuration, environment: environment, logger: logger),
                   logger: logger, invocation: invocation, transport: transport)
     }
@@ -96,8 +96,8 @@ public actor GCPCloudProvider: CloudProvider {
     /// the provider's `accessToken` and `credentialsFile` first.
     static func tokenSource(_ configuration: ProviderConfiguration, environment: [String: String], logger: Logger) -> GCPCredentialChain {
         GCPCredentialChain(accessToken: configuration.string("accessToken"), credentialsFile: configuration.string("credentialsFile"),
-                           environment: environment, transport: URLSessionTransport(requestTimeout: 30),
-                           metadataTransport: URLSessionTransport(requestTimeout: 2), signer: rs256,
+                           environment: environment, transport: CurlTransport(requestTimeout: 30),
+                           metadataTransport: CurlTransport(requestTimeout: 2), signer: rs256,
                            logger: logger.child("provider \(configuration.name)"), quotaProject: configuration.string("quotaProject"))
     }
 

@@ -36,7 +36,7 @@ private final class RecordingSTS: AWSSecurityTokenService {
         environment["HOME"] = environment["HOME"] ?? directory
         environment["AWS_EC2_METADATA_DISABLED"] = environment["AWS_EC2_METADATA_DISABLED"] ?? "true"
         environment["PATH"] = "/usr/bin:/bin"
-        return AWSCredentialChain(settings: settings, environment: environment, metadataTransport: URLSessionTransport(requestTimeout: 2),
+        return AWSCredentialChain(settings: settings, environment: environment, metadataTransport: CurlTransport(requestTimeout: 2),
                                   sts: sts, logger: Logger(label: "test", sink: LogSink(fileDescriptor: 2, level: .off)))
     }
 

@@ -29,7 +29,7 @@ import TestSupport
     /// Clients for `moto`, signing with `settings` (default: the bootstrapped user's keys).
     private func clients(_ moto: MotoServer, settings: AWSCredentialChain.Settings? = nil) -> Clients {
         let endpoints = AWSEndpoints(region: moto.state.region, override: moto.state.endpoint, environment: [:])
-        let transport = URLSessionTransport(requestTimeout: 30)
+        let transport = CurlTransport(requestTimeout: 30)
         let retry = RetryPolicy(maxAttempts: 3, base: .milliseconds(50))
         let sts = STSClient(transport: transport, endpoints: endpoints, retry: retry, logger: quiet)
         let chain = AWSCredentialChain(settings: settings ?? .init(accessKeyId: moto.state.accessKeyId, secretAccessKey: moto.state.secretAccessKey),
@@ -213,7 +213,7 @@ import TestSupport
         #expect(ContinuousClock.now - start < .seconds(10), "it exits on end of stdin, without needing SIGKILL")
         #expect(!server.isRunning)
         await #expect(throws: HTTPTransportError.self) {
-            try await URLSessionTransport(requestTimeout: 5).send(HTTPRequest(method: "GET", url: server.state.endpoint))
+            try await CurlTransport(requestTimeout: 5).send(HTTPRequest(method: "GET", url: server.state.endpoint))
         }
     }
 }

@@ -35,7 +35,7 @@ import TestSupport
     /// A call to the fake as another tool would make it, on `path` under `rg-test`'s providers.
     static func armCall(_ fake: FakeAzure, _ method: String, _ path: String, apiVersion: String, body: String = "") async throws -> HTTPResponse {
         let url = URL(string: "\(fake.baseURL.absoluteString)/subscriptions/\(subscription)/resourceGroups/rg-test/providers/\(path)?api-version=\(apiVersion)")!
-        return try await URLSessionTransport().send(HTTPRequest(method: method, url: url, headers: [("Authorization", "Bearer arm-token"),
+        return try await CurlTransport().send(HTTPRequest(method: method, url: url, headers: [("Authorization", "Bearer arm-token"),
                                                                                                    ("Content-Type", "application/json")],
                                                                 body: Array(body.utf8)))
     }

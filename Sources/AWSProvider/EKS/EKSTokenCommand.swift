@@ -61,13 +61,13 @@ public enum EKSTokenCommand {
     public static func execCredential(_ options: Options, environment: [String: String], logger: Logger) async throws -> String {
         let region = options.region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
         let endpoints = AWSEndpoints(region: region, override: options.endpointURL.flatMap(URL.init(string:)), environment: environment)
-        let transport = URLSessionTransport(requestTimeout: 30)
+        let transport = CurlTransport(requestTimeout: 30)
         let sts = STSClient(transport: transport, endpoints: endpoints, retry: RetryPolicy(), logger: logger)
         let chain = AWSCredentialChain(settings: .init(accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey,
                                                        sessionToken: options.sessionToken, profile: options.profile,
                                                        roleArn: options.roleArn, externalId: options.externalId),
                                        environment: environment,
-                                       metadataTransport: URLSessionTransport(requestTimeout: 2), sts: sts, logger: logger)
+                                       metadataTransport: CurlTransport(requestTimeout: 2), sts: sts, logger: logger)
         let credentials = try await chain.credentials()
         let (token, expiration) = EKSToken.make(cluster: options.cluster, credentials: credentials, region: region,
                                                 stsEndpoint: endpoints.url(for: "sts"))

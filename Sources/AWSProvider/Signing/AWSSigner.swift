@@ -12,7 +12,7 @@ import Foundation
 ///
 /// Requests are plain values: a method, a `URL` (path and query exactly as they will be sent,
 /// i.e. percent-encoded), an ordered header list and the body bytes, as `HTTPRequest` holds
-/// them for `URLSession`.
+/// them for the transport.
 /// - Important: The canonical path is the path as sent, normalised (dot segments and empty
 ///   segments removed) and URI-encoded once more, so a name percent-encoded in the URL is
 ///   encoded twice in the signature, as every service but S3 expects. `Options.s3` signs the
@@ -113,7 +113,7 @@ public struct AWSSigner: Sendable {
     /// Any `Authorization`, `X-Amz-Date` and (when replaced) `X-Amz-Security-Token` and
     /// `x-amz-content-sha256` headers already in `headers` are dropped, so a retried request
     /// can be signed again. `Host` is signed from the URL unless `headers` has one; it is not
-    /// added to the result (URLSession sends it).
+    /// added to the result (the transport sends it).
     public func signHeaders(method: String, url: URL, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
                             date: Date = Date()) -> [(name: String, value: String)] {
         headerSigning(method: method, target: RequestTarget(url: url), headers: headers, body: body, date: date).headers

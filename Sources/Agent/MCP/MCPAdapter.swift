@@ -43,7 +43,6 @@ enum MCPAdapter {
     /// as it is when this is called).
     static func register(in table: inout MethodTable) {
         let methods = table
-        let tools = self.tools(from: Discover.document)
         table.register(listTools) { _, _ in ["tools": .array(tools)] }
         table.register(callTool) { params, context in
             guard let name = params?["name"]?.stringValue, toolMethods.contains(name), methods.contains(name) else {
@@ -69,6 +68,10 @@ enum MCPAdapter {
             }
         }
     }
+
+    /// The tools, built on first use: the agent parses its OpenRPC document only when an MCP
+    /// client or `rpc.discover` asks, so start-up and memory do not pay for it.
+    static let tools: [JSONValue] = tools(from: Discover.document)
 
     /// One tool per method of `toolMethods` the document describes.
     static func tools(from document: JSONValue) -> [JSONValue] {

@@ -78,8 +78,8 @@ public actor AzureCredentialChain: AzureAccessTokenSource {
     ///     timeout (the default gives up after 2 s), since off Azure nothing answers.
     public init(accessToken: String?, tenantID: String?, clientID: String?, clientSecret: String?, authorityHost: String?,
                 scope: String = AzureCredentialChain.resourceManagerScope, environment: [String: String],
-                transport: any HTTPTransport = URLSessionTransport(),
-                metadataTransport: any HTTPTransport = URLSessionTransport(requestTimeout: 2), logger: Logger) {
+                transport: any HTTPTransport = CurlTransport(),
+                metadataTransport: any HTTPTransport = CurlTransport(requestTimeout: 2), logger: Logger) {
         self.init(accessToken: accessToken, tenantID: tenantID, clientID: clientID, clientSecret: clientSecret,
                   authorityHost: authorityHost, scope: scope, environment: environment, transport: transport,
                   metadataTransport: metadataTransport, logger: logger, retry: RetryPolicy(), now: { Date() })

@@ -1,6 +1,6 @@
 /// Sends HTTP requests: the one seam between providers and the network.
 ///
-/// Production uses `URLSessionTransport`; tests inject their own or talk to a loopback fake
+/// Production uses `CurlTransport`; tests inject their own or talk to a loopback fake
 /// over real HTTP.
 public protocol HTTPTransport: Sendable {
     /// Sends `request` and returns the response, whatever its status.
