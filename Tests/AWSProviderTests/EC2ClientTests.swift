@@ -87,8 +87,8 @@ private let runInstancesResponse = """
     </RunInstancesResponse>
     """
 
-/// Two reservations, the second with two instances, and a next page.
-private let describeInstancesResponse = """
+/// Two reservations, the second with two instances, and a next page (`XMLTreeTests` reads it too).
+let describeInstancesResponse = """
     <?xml version="1.0" encoding="UTF-8"?>
     <DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">
       <requestId>8f7724cf-496f-496e-8fe3-example</requestId>

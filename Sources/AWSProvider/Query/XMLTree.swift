@@ -1,8 +1,3 @@
-import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
-
 /// A parsed XML document as a small tree, for reading AWS Query API responses (EC2, STS).
 ///
 /// Namespaces are dropped from element names; a leaf keeps its text exactly (CDATA included),
@@ -41,47 +36,8 @@ struct XMLTree: Sendable, Equatable {
         return current?.children("item") ?? []
     }
 
-    /// Parses `bytes`; nil if they are not well-formed XML.
-    static func parse(_ bytes: [UInt8]) -> XMLTree? {
-        let parser = XMLParser(data: Data(bytes))
-        let builder = Builder()
-        parser.delegate = builder
-        parser.shouldProcessNamespaces = false
-        guard parser.parse(), let root = builder.root else { return nil }
-        return root
-    }
-
-    private final class Builder: NSObject, XMLParserDelegate {
-        var stack: [XMLTree] = []
-        var root: XMLTree?
-
-        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
-                    qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
-            let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
-            stack.append(XMLTree(name: local, text: "", children: []))
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            guard !stack.isEmpty else { return }
-            stack[stack.count - 1].text += string
-        }
-
-        func parser(_ parser: XMLParser, foundCDATA block: Data) {
-            guard !stack.isEmpty else { return }
-            stack[stack.count - 1].text += String(decoding: block, as: UTF8.self)
-        }
-
-        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
-            guard var element = stack.popLast() else { return }
-            // Indentation is not text; a value's own spaces (a tag value "  x ") are.
-            if !element.children.isEmpty || element.text.allSatisfy(\.isWhitespace) { element.text = "" }
-            if stack.isEmpty {
-                root = element
-            } else {
-                stack[stack.count - 1].children.append(element)
-            }
-        }
-    }
+    /// Parses `bytes` (UTF-8) with `XMLScanner`; nil if they are not well-formed XML.
+    static func parse(_ bytes: [UInt8]) -> XMLTree? { XMLScanner.tree(from: bytes) }
 }
 
 /// The error of a Query API response: EC2's `<Response><Errors><Error>` or STS/IAM's
