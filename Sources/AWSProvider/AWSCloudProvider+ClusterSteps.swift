@@ -37,12 +37,12 @@ extension AWSCloudProvider {
 
     /// The steps and node group upgrades still running, for people.
     public func backgroundWork() async -> [String] {
-        (steps.keys.map(\.description) + nodegroupUpgrades.map { "upgrade the node groups of cluster \($0.key) to \($0.value.version)" }).sorted()
+        (steps.keys.map(\.description) + nodegroupUpgrades.descriptions).sorted()
     }
 
     /// Returns once no step or node group upgrade is running.
     public func finishBackgroundWork() async {
-        while let task = steps.values.first ?? nodegroupUpgrades.values.lazy.compactMap(\.task).first {
+        while let task = steps.values.first ?? nodegroupUpgrades.anyTask {
             await task.value
         }
     }

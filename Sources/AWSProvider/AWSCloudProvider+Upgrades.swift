@@ -5,14 +5,6 @@ import Foundation
 /// one at a time by UpdateNodegroupVersion (as `eksctl upgrade` does, so the cluster never
 /// loses more than one group's capacity at once), and the versions EKS offers.
 extension AWSCloudProvider {
-    /// The node group upgrades of one cluster, run in the background after its control plane's.
-    struct NodegroupUpgrade: Sendable {
-        var version: String
-        /// What is under way, for the cluster's status message.
-        var phase: String
-        var task: Task<Void, Never>?
-    }
-
     // MARK: - Upgrades
 
     /// Upgrades the control plane to `version`, then (unless `nodePools` is false) every
@@ -24,17 +16,17 @@ extension AWSCloudProvider {
         let withPools = nodePools ?? true
         var current = try await getCluster(name: name)
         if current.version == version {
-            guard withPools, nodegroupUpgrades[name] == nil else { return current }
+            guard withPools, nodegroupUpgrades.running[name] == nil else { return current }
             let behind = current.nodePools.filter { $0.status == .active && $0.version != current.version }
             guard !behind.isEmpty else { return current }
-            try Self.requireActive(current)
+            try current.requireActiveForUpgrade()
             startNodegroupUpgrades(cluster: name, after: nil, version: version)
             current.status = .updating
             current.statusMessage = "upgrading node groups to \(version)"
             return current
         }
         if updates[name]?.version == version { return current }
-        try Self.requireActive(current)
+        try current.requireActiveForUpgrade()
         let update = try await eks.updateClusterVersion(name, version: version, token: UUID().uuidString)
         updates[name] = (update.id, version)
         if withPools {
@@ -45,37 +37,15 @@ extension AWSCloudProvider {
         return current
     }
 
-    private static func requireActive(_ cluster: KubernetesCluster) throws(CloudProviderError) {
-        guard cluster.status == .active else {
-            throw .conflict(resourceType: "cluster", name: cluster.name,
-                            reason: "is \(cluster.status.rawValue); only an active cluster can be upgraded")
-        }
-    }
-
-    /// Reports a cluster whose node groups this agent is upgrading as `updating`, saying which
-    /// group; throws (once) why such an upgrade stopped.
-    func applyNodegroupUpgrade(to result: inout KubernetesCluster) throws(CloudProviderError) {
-        if let failure = nodegroupUpgradeFailures.removeValue(forKey: result.name) {
-            throw .providerError(ProviderFailure(code: "OperationFailed", message: "\(failure) (cluster '\(result.name)')"))
-        }
-        overlayNodegroupUpgrade(on: &result)
-    }
-
-    func overlayNodegroupUpgrade(on result: inout KubernetesCluster) {
-        guard let upgrade = nodegroupUpgrades[result.name], result.status == .active || result.status == .updating else { return }
-        result.status = .updating
-        if updates[result.name] == nil { result.statusMessage = upgrade.phase }
-    }
-
     private func startNodegroupUpgrades(cluster: String, after controlPlaneUpdate: String?, version: String) {
-        let task = Task { await self.upgradeNodegroups(cluster: cluster, after: controlPlaneUpdate, version: version) }
-        nodegroupUpgrades[cluster] = NodegroupUpgrade(version: version, phase: "upgrading node groups to \(version)", task: task)
+        nodegroupUpgrades.start(cluster: cluster, version: version,
+                                task: Task { await self.upgradeNodegroups(cluster: cluster, after: controlPlaneUpdate, version: version) })
     }
 
     /// Waits for the control plane's update, then upgrades each active node group that is not
     /// at the control plane's version, one after the other.
     private func upgradeNodegroups(cluster: String, after controlPlaneUpdate: String?, version: String) async {
-        defer { nodegroupUpgrades[cluster] = nil }
+        defer { nodegroupUpgrades.finish(cluster) }
         do {
             if let controlPlaneUpdate {
                 // A failed control plane update is reported by getCluster from its update.
@@ -89,15 +59,15 @@ extension AWSCloudProvider {
             }
             for (index, group) in behind.enumerated() {
                 try Task.checkCancellation()
-                nodegroupUpgrades[cluster]?.phase = "upgrading node group \(group) to \(controlPlane) (\(index + 1) of \(behind.count))"
-                let update = try await whenClusterIsFree {
+                nodegroupUpgrades.setPhase("upgrading node group \(group) to \(controlPlane) (\(index + 1) of \(behind.count))", of: cluster)
+                let update = try await retryingWhileBusy(policy: pollPolicy, logger: logger, service: "EKS") {
                     try await self.eks.updateNodegroupVersion(cluster: cluster, name: group, version: controlPlane, token: UUID().uuidString)
                 }
                 let final = try await follow(update.id, cluster: cluster, nodegroup: group)
                 guard final.status == "Successful" else {
                     let detail = final.errors?.map { [$0.errorCode, $0.errorMessage].compactMap { $0 }.joined(separator: ": ") }.joined(separator: "; ")
-                    nodegroupUpgradeFailures[cluster] = "upgrading node group \(group) to \(controlPlane) \(final.status.lowercased())"
-                        + (detail.map { ": \($0)" } ?? "")
+                    nodegroupUpgrades.fail(cluster, "upgrading node group \(group) to \(controlPlane) \(final.status.lowercased())"
+                                                + (detail.map { ": \($0)" } ?? ""))
                     return
                 }
             }
@@ -106,7 +76,7 @@ extension AWSCloudProvider {
             return
         } catch {
             logger.error("cluster \(cluster): the node group upgrades to \(version) stopped: \(error)")
-            nodegroupUpgradeFailures[cluster] = "upgrading the node groups to \(version) stopped: \(error)"
+            nodegroupUpgrades.fail(cluster, "upgrading the node groups to \(version) stopped: \(error)")
         }
     }
 
@@ -119,21 +89,6 @@ extension AWSCloudProvider {
             if update.status != "InProgress" { return update }
             attempt += 1
             try await Task.sleep(for: pollPolicy.delay(attempt: attempt))
-        }
-    }
-
-    /// Runs `call`, retrying while EKS refuses it because the cluster or the node group is
-    /// busy with another update (ResourceInUseException); up to 20 times.
-    private func whenClusterIsFree<T: Sendable>(_ call: () async throws -> T) async throws -> T {
-        var attempt = 0
-        while true {
-            do {
-                return try await call()
-            } catch CloudProviderError.conflict(_, _, let reason) where attempt < 20 {
-                attempt += 1
-                logger.info("EKS is busy with another update (\(reason)); trying again")
-                try await Task.sleep(for: pollPolicy.delay(attempt: attempt))
-            }
         }
     }
 

@@ -34,10 +34,8 @@ public actor AWSCloudProvider: CloudProvider {
     var initialNodegroupFailures: [String: String] = [:]
     /// Version updates in flight, by cluster: the update id and the target version.
     var updates: [String: (id: String, version: String)] = [:]
-    /// Node group upgrades this agent is running after a control plane upgrade, by cluster.
-    var nodegroupUpgrades: [String: NodegroupUpgrade] = [:]
-    /// Why a cluster's node group upgrades stopped, until a getCluster reports it.
-    var nodegroupUpgradeFailures: [String: String] = [:]
+    /// Node group upgrades this agent is running after a control plane upgrade.
+    var nodegroupUpgrades = NodePoolUpgrades(noun: "node groups")
 
     /// The initial node group's name, as GKE and AKS name theirs.
     static let initialNodegroupName = "default"
@@ -133,7 +131,7 @@ public actor AWSCloudProvider: CloudProvider {
 
     public func getCluster(name: String) async throws -> KubernetesCluster {
         var result = try await readCluster(name: name)
-        try applyNodegroupUpgrade(to: &result)
+        try nodegroupUpgrades.apply(to: &result, controlPlaneBusy: updates[name] != nil)
         return result
     }
 
@@ -177,7 +175,7 @@ public actor AWSCloudProvider: CloudProvider {
         for name in listed.clusters {
             do {
                 var cluster = try await readCluster(name: name)
-                overlayNodegroupUpgrade(on: &cluster)
+                nodegroupUpgrades.overlay(on: &cluster, controlPlaneBusy: updates[name] != nil)
                 clusters.append(cluster)
             } catch CloudProviderError.notFound {
                 continue  // Deleted between the list and the describe.
@@ -191,8 +189,7 @@ public actor AWSCloudProvider: CloudProvider {
         if current.status == .deleting { return current }
         steps[ClusterStep(kind: .createInitialNodegroup, cluster: name)]?.cancel()
         initialNodegroupFailures[name] = nil
-        nodegroupUpgrades[name]?.task?.cancel()
-        nodegroupUpgradeFailures[name] = nil
+        nodegroupUpgrades.cancel(name)
         let groups = try await allNodegroupNames(cluster: name)
         if groups.isEmpty {
             journal.remove(cluster: name, region: region)

@@ -17,10 +17,10 @@ extension GCPCloudProvider {
         let withPools = nodePools ?? true
         var current = try await getCluster(name: clusterName)
         if Self.version(current.version, matches: version) {
-            guard withPools, poolUpgrades[clusterName] == nil else { return current }
+            guard withPools, poolUpgrades.running[clusterName] == nil else { return current }
             let behind = current.nodePools.filter { $0.status == .active && !Self.version($0.version, matches: current.version) }
             guard !behind.isEmpty else { return current }
-            try Self.requireActive(current)
+            try current.requireActiveForUpgrade()
             startPoolUpgrades(cluster: clusterName, location: current.region, after: nil, version: version)
             current.status = .updating
             current.statusMessage = "upgrading node pools to \(current.version)"
@@ -29,7 +29,7 @@ extension GCPCloudProvider {
         if let tracked = clusterOperations[clusterName], tracked.type == "UPGRADE_MASTER", tracked.detail.hasSuffix(" \(version)") {
             return current
         }
-        try Self.requireActive(current)
+        try current.requireActiveForUpgrade()
         let operation = try await gke.updateMaster(project: try await projectID(), location: current.region, clusterName, version: version)
         clusterOperations[clusterName] = TrackedOperation(name: operation.name, location: current.region, type: "UPGRADE_MASTER",
                                                           detail: "upgrading control plane to \(version)")
@@ -46,49 +46,25 @@ extension GCPCloudProvider {
         actual == asked || actual.hasPrefix(asked + ".") || actual.hasPrefix(asked + "-")
     }
 
-    private static func requireActive(_ cluster: KubernetesCluster) throws(CloudProviderError) {
-        guard cluster.status == .active else {
-            throw .conflict(resourceType: "cluster", name: cluster.name,
-                            reason: "is \(cluster.status.rawValue); only an active cluster can be upgraded")
-        }
-    }
-
-    /// Reports a cluster whose node pools this agent is upgrading as `updating`, saying which
-    /// pool; throws (once) why such an upgrade stopped.
-    func applyPoolUpgrade(to result: inout KubernetesCluster) throws(CloudProviderError) {
-        if let failure = poolUpgradeFailures.removeValue(forKey: result.name) {
-            throw .providerError(ProviderFailure(code: "OperationFailed", message: "\(failure) (cluster '\(result.name)')"))
-        }
-        overlayPoolUpgrade(on: &result)
-    }
-
-    func overlayPoolUpgrade(on result: inout KubernetesCluster) {
-        guard let upgrade = poolUpgrades[result.name], result.status == .active || result.status == .updating else { return }
-        result.status = .updating
-        if clusterOperations[result.name] == nil { result.statusMessage = upgrade.phase }
-    }
-
     /// The node pool upgrades under way, for people.
-    public func backgroundWork() async -> [String] {
-        poolUpgrades.map { "upgrade the node pools of cluster \($0.key) to \($0.value.version)" }.sorted()
-    }
+    public func backgroundWork() async -> [String] { poolUpgrades.descriptions }
 
     /// Returns once no node pool upgrade is under way.
     public func finishBackgroundWork() async {
-        while let task = poolUpgrades.values.lazy.compactMap(\.task).first {
+        while let task = poolUpgrades.anyTask {
             await task.value
         }
     }
 
     private func startPoolUpgrades(cluster: String, location: String, after masterOperation: String?, version: String) {
-        let task = Task { await self.upgradePools(cluster: cluster, location: location, after: masterOperation, version: version) }
-        poolUpgrades[cluster] = PoolUpgrade(version: version, phase: "upgrading node pools to \(version)", task: task)
+        poolUpgrades.start(cluster: cluster, version: version,
+                           task: Task { await self.upgradePools(cluster: cluster, location: location, after: masterOperation, version: version) })
     }
 
     /// Waits for the control plane's operation, then upgrades each ready node pool that is not
     /// at the control plane's version, one after the other.
     private func upgradePools(cluster: String, location: String, after masterOperation: String?, version: String) async {
-        defer { poolUpgrades[cluster] = nil }
+        defer { poolUpgrades.finish(cluster) }
         do {
             let project = try await projectID()
             if let masterOperation {
@@ -101,15 +77,15 @@ extension GCPCloudProvider {
                 .sorted { $0.name < $1.name }
             for (index, pool) in behind.enumerated() {
                 try Task.checkCancellation()
-                poolUpgrades[cluster]?.phase = "upgrading node pool \(pool.name) to \(master) (\(index + 1) of \(behind.count))"
-                let operation = try await whenClusterIsFree {
+                poolUpgrades.setPhase("upgrading node pool \(pool.name) to \(master) (\(index + 1) of \(behind.count))", of: cluster)
+                let operation = try await retryingWhileBusy(policy: pollPolicy, logger: logger, service: "GKE") {
                     try await self.gke.updateNodePoolVersion(project: project, location: location, cluster: cluster, pool.name,
                                                              version: master, imageType: pool.config?.imageType)
                 }
                 poolOperations["\(cluster)/\(pool.name)"] = TrackedOperation(name: operation.name, location: location, type: "UPGRADE_NODES",
                                                                             detail: "upgrading nodes to \(master)")
                 if let message = try await follow(operation.name, project: project, location: location).error?.message {
-                    poolUpgradeFailures[cluster] = "upgrading node pool \(pool.name) to \(master) failed: \(message)"
+                    poolUpgrades.fail(cluster, "upgrading node pool \(pool.name) to \(master) failed: \(message)")
                     return
                 }
             }
@@ -118,7 +94,7 @@ extension GCPCloudProvider {
             return
         } catch {
             logger.error("cluster \(cluster): the node pool upgrades to \(version) stopped: \(error)")
-            poolUpgradeFailures[cluster] = "upgrading the node pools to \(version) stopped: \(error)"
+            poolUpgrades.fail(cluster, "upgrading the node pools to \(version) stopped: \(error)")
         }
     }
 
@@ -130,21 +106,6 @@ extension GCPCloudProvider {
             if state.isDone { return state }
             attempt += 1
             try await Task.sleep(for: pollPolicy.delay(attempt: attempt))
-        }
-    }
-
-    /// Runs `call`, retrying while GKE refuses it because another operation runs on the
-    /// cluster (FAILED_PRECONDITION: an auto-upgrade, a resize); up to 20 times.
-    private func whenClusterIsFree<T: Sendable>(_ call: () async throws -> T) async throws -> T {
-        var attempt = 0
-        while true {
-            do {
-                return try await call()
-            } catch CloudProviderError.conflict(_, _, let reason) where attempt < 20 {
-                attempt += 1
-                logger.info("GKE is busy with another operation (\(reason)); trying again")
-                try await Task.sleep(for: pollPolicy.delay(attempt: attempt))
-            }
         }
     }
 

@@ -37,21 +37,10 @@ public actor GCPCloudProvider: CloudProvider {
         var type: String
     }
 
-    /// The node pool upgrades that follow a control plane upgrade, one pool at a time.
-    struct PoolUpgrade: Sendable {
-        /// The version asked for.
-        var version: String
-        /// What is being done, for the cluster's status message.
-        var phase: String
-        var task: Task<Void, Never>?
-    }
-
     var clusterOperations: [String: TrackedOperation] = [:]
     var poolOperations: [String: TrackedOperation] = [:]
-    /// By cluster name.
-    var poolUpgrades: [String: PoolUpgrade] = [:]
-    /// Why a cluster's node pool upgrades stopped; reported once, by getCluster.
-    var poolUpgradeFailures: [String: String] = [:]
+    /// The node pool upgrades that follow a control plane upgrade, one pool at a time.
+    var poolUpgrades = NodePoolUpgrades(noun: "node pools")
     var instanceOperations: [String: TrackedZoneOperation] = [:]
     /// Where each cluster seen lives, when not in the configured location.
     private var clusterLocations: [String: String] = [:]
@@ -191,7 +180,7 @@ public actor GCPCloudProvider: CloudProvider {
             return pool
         }
         try await applyOperation(to: &result)
-        try applyPoolUpgrade(to: &result)
+        try poolUpgrades.apply(to: &result, controlPlaneBusy: clusterOperations[clusterName] != nil)
         return result
     }
 
@@ -248,7 +237,7 @@ public actor GCPCloudProvider: CloudProvider {
             if let location = cluster.location ?? cluster.zone { clusterLocations[cluster.name] = location }
             var view = GCPStatusMapping.kubernetesCluster(cluster, provider: name, project: project)
             try? await applyOperation(to: &view)
-            overlayPoolUpgrade(on: &view)
+            poolUpgrades.overlay(on: &view, controlPlaneBusy: clusterOperations[view.name] != nil)
             views.append(view)
         }
         return try Pagination.page(of: views.sorted { ($0.name, $0.region) < ($1.name, $1.region) }, key: { "\($0.name)\u{1F}\($0.region)" },

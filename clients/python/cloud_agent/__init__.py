@@ -15,26 +15,8 @@ asyncio::
         cluster = await agent.create_cluster(name="demo", wait=True)
 """
 
-from ._errors import (
-    AgentConnectionError,
-    CloudAgentError,
-    ConflictError,
-    InternalError,
-    InvalidParamsError,
-    InvalidRequestError,
-    MethodNotFoundError,
-    NotFoundError,
-    ParseError,
-    PermissionDeniedError,
-    ProviderError,
-    RequestCancelledError,
-    ShuttingDownError,
-    ThrottledError,
-    UnauthenticatedError,
-    UnsupportedOperationError,
-    WaitTimeoutError,
-    error_class_for_code,
-)
+from . import _errors
+from ._errors import *  # noqa: F401,F403  (every error class, and error_class_for_code: see _errors.__all__)
 from ._methods import METHOD_NAMES, PROTOCOL_VERSION, ProgressCallback
 from ._transport import find_agent_binary
 from .aio import AsyncAgent, Progress, Result
@@ -52,22 +34,4 @@ __all__ = [
     "METHOD_NAMES",
     "PROTOCOL_VERSION",
     "find_agent_binary",
-    "error_class_for_code",
-    "AgentConnectionError",
-    "CloudAgentError",
-    "ParseError",
-    "InvalidRequestError",
-    "MethodNotFoundError",
-    "InvalidParamsError",
-    "InternalError",
-    "RequestCancelledError",
-    "ShuttingDownError",
-    "NotFoundError",
-    "ConflictError",
-    "UnauthenticatedError",
-    "PermissionDeniedError",
-    "ThrottledError",
-    "WaitTimeoutError",
-    "UnsupportedOperationError",
-    "ProviderError",
-]
+] + _errors.__all__
