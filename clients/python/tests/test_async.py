@@ -80,7 +80,11 @@ async def test_cancelling_a_task_sends_cancel_request(server):
         task = asyncio.ensure_future(
             agent.wait_cluster_ready(name="slow", provider="glacial", progress=lambda v: began.set()))
         await asyncio.wait_for(began.wait(), 10)
-        assert (await agent.debug_stats())["waits"]["glacial"]["activeWaits"] == 1
+        # `begin` is sent as the wait method starts; the wait joins its poll loop just after.
+        deadline = time.monotonic() + 10
+        while (await agent.debug_stats())["waits"]["glacial"]["activeWaits"] != 1:
+            assert time.monotonic() < deadline, "the wait never became active"
+            await asyncio.sleep(0.02)
 
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
